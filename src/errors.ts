@@ -1,0 +1,72 @@
+/**
+ * Errors are data in the core and text only at the edges (the zod way, STYLE.md).
+ *
+ * One grammar everywhere, held by test/errors.test.ts:
+ *   "<path>: expected <expected>, received <received>"      (a bad value)
+ *   "<path>: conflict: <detail>"                             (values that cannot all hold)
+ *   "<path>: missing: <detail>"                              (not enough to go on)
+ */
+export type IssueCode = "invalid_value" | "conflict" | "missing";
+
+export interface Issue {
+  code: IssueCode;
+  /** Field names, outermost first, e.g. ["params"] or ["model", "numLayers"]. */
+  path: string[];
+  /** What is accepted (invalid_value) or what would resolve it (conflict, missing). */
+  expected: string;
+  /** What was given, as the user wrote it where known. */
+  received: string;
+}
+
+export class LmplanError extends Error {
+  readonly issues: Issue[];
+  constructor(issues: Issue[]) {
+    super(issues.map(formatIssue).join("\n"));
+    this.name = "LmplanError";
+    this.issues = issues;
+  }
+}
+
+export function invalid(path: string | string[], expected: string, received: unknown): Issue {
+  return { code: "invalid_value", path: toPath(path), expected, received: describeReceived(received) };
+}
+
+export function conflict(path: string | string[], detail: string, received = ""): Issue {
+  return { code: "conflict", path: toPath(path), expected: detail, received };
+}
+
+export function missing(path: string | string[], detail: string): Issue {
+  return { code: "missing", path: toPath(path), expected: detail, received: "" };
+}
+
+export function formatIssue(issue: Issue): string {
+  const where = issue.path.length > 0 ? issue.path.join(".") : "input";
+  switch (issue.code) {
+    case "invalid_value":
+      return `${where}: expected ${issue.expected}, received ${issue.received}`;
+    case "conflict":
+      return `${where}: conflict: ${issue.expected}`;
+    case "missing":
+      return `${where}: missing: ${issue.expected}`;
+  }
+}
+
+/** Render a received value the way the user wrote it: strings quoted, numbers as they print. */
+export function describeReceived(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return String(value);
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function toPath(path: string | string[]): string[] {
+  return typeof path === "string" ? path.split(".").filter((p) => p.length > 0) : path;
+}
+
+/** A value or the issues that stop it: how fallible core functions answer. */
+export type Result<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };

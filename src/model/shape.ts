@@ -1,0 +1,53 @@
+/**
+ * Choose a transformer shape for a target parameter count.
+ *
+ * Rule (stated, not tuned): d_model ≈ aspectRatio · n_layers, d_model a multiple of 128, heads of
+ * headDim (default 128) so every matmul dimension is a multiple of 64 for tensor cores; d_ff = 4·d for
+ * GeLU, and for SwiGLU ⌈(8/3)·d⌉ rounded up to a multiple of 256 (Shazeer 2020, arXiv 2002.05202 §2
+ * keeps FFN parameters equal by shrinking d_ff to 2/3; the multiple of 256 is Llama's
+ * facebookresearch/llama model.py `multiple_of`). Default aspect ratio 80 = BTLM-3B-8K's 2560/32
+ * (Cerebras-GPT 1.3B–2.7B: 85, 80). Loss is flat in the aspect ratio over a wide band at fixed N
+ * (Kaplan et al., arXiv 2001.08361 §3.1, Fig. 5), so the ratio is a hardware choice, not a loss one.
+ */
+import { countParams } from "./params.js";
+import type { ArchSpec } from "./spec.js";
+
+export type ShapeTemplate = Omit<ArchSpec, "dModel" | "numLayers" | "numHeads" | "numKvHeads" | "dFf">;
+
+export interface ShapeOptions {
+  /** d_model / n_layers. */
+  aspectRatio: number;
+  /** d_model / n_heads. */
+  headDim: number;
+  /** Query heads per key/value head (1 = multi-head attention). */
+  gqaGroup: number;
+}
+
+export const DEFAULT_SHAPE_OPTIONS: ShapeOptions = { aspectRatio: 80, headDim: 128, gqaGroup: 1 };
+
+export function ffnSizeFor(ffnType: ArchSpec["ffnType"], d: number): number {
+  if (ffnType === "gelu") return 4 * d;
+  return Math.ceil((8 / 3) * d / 256) * 256;
+}
+
+/** The shape whose total parameter count is closest to `targetParams`. */
+export function chooseShape(targetParams: number, template: ShapeTemplate, opts: ShapeOptions = DEFAULT_SHAPE_OPTIONS): ArchSpec {
+  let best: ArchSpec | undefined;
+  let bestErr = Infinity;
+  for (let L = 1; L <= 512; L++) {
+    const d = Math.max(opts.headDim, Math.round((opts.aspectRatio * L) / 128) * 128);
+    if (d % opts.headDim !== 0) continue;
+    const numHeads = d / opts.headDim;
+    const numKvHeads = numHeads % opts.gqaGroup === 0 ? numHeads / opts.gqaGroup : numHeads;
+    const spec: ArchSpec = { ...template, dModel: d, numLayers: L, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, d) };
+    const N = countParams(spec).total;
+    const err = Math.abs(Math.log(N / targetParams));
+    if (err < bestErr) {
+      bestErr = err;
+      best = spec;
+    }
+    if (N > targetParams * 4) break;
+  }
+  // L = 1 always produces a spec, so best is set.
+  return best as ArchSpec;
+}

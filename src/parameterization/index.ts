@@ -1,0 +1,2 @@
+export * from "./bases.js";
+export * from "./mup.js";
