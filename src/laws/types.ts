@@ -88,26 +88,28 @@ export function defineLaw<I extends Record<string, number>, O extends Record<str
   };
 }
 
-export function rangeWarnings<I extends Record<string, number>>(
-  law: Pick<Law<I, any>, "id" | "title" | "fitRange" | "inputs">,
-  input: I,
-): Warning[] {
-  const warnings: Warning[] = [];
+/** Each input outside its fitted range, as "N 2.52e9 outside 2.1e8–1.07e9". */
+export function outOfRange<I extends Record<string, number>>(law: Pick<Law<I, any>, "fitRange">, input: I): string[] {
+  const out: string[] = [];
   for (const key of Object.keys(law.fitRange) as (keyof I & string)[]) {
     const range = law.fitRange[key];
     const x = input[key];
     if (range === undefined || x === undefined) continue;
-    const [lo, hi] = range;
     // A hair of tolerance so values at the published edge (TPP 20.0) do not warn on rounding.
-    if (x < lo * (1 - 1e-9) || x > hi * (1 + 1e-9)) {
-      warnings.push({
-        code: "extrapolation",
-        source: law.id,
-        message: `${law.title}: ${key} = ${fmt(x)} ${law.inputs[key].unit} is outside the fitted range ${fmt(lo)}–${fmt(hi)}; the value is an extrapolation`,
-      });
-    }
+    if (x < range[0] * (1 - 1e-9) || x > range[1] * (1 + 1e-9)) out.push(`${key} ${fmt(x)} outside ${fmt(range[0])}–${fmt(range[1])}`);
   }
-  return warnings;
+  return out;
+}
+
+export function rangeWarnings<I extends Record<string, number>>(
+  law: Pick<Law<I, any>, "id" | "title" | "fitRange">,
+  input: I,
+): Warning[] {
+  return outOfRange(law, input).map((item) => ({
+    code: "extrapolation" as const,
+    source: law.id,
+    message: `${law.title}: ${item} (the fitted range); the value is an extrapolation`,
+  }));
 }
 
 function fmt(x: number): string {

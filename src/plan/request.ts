@@ -1,0 +1,262 @@
+/**
+ * The plan request, defined once: this schema is the TypeScript type, the validator, the CLI flags
+ * and their --help text, and the JSON body the API will take (zod, STYLE.md). Values may be written
+ * as people write them ("1.3B", "627B tokens", "14d", "$2.49/h"); the output type holds numbers in
+ * lmplan's units (SCIENCE.md §0).
+ */
+import { z } from "zod";
+import { describeReceived, invalid, type Issue, type Result } from "../errors.js";
+import { acceleratorNames } from "../hardware/catalog.js";
+import { MODEL_PRESETS } from "../model/presets.js";
+import { MUP_BASES } from "../parameterization/bases.js";
+import { parseCount, parseDuration, parseGpuSpec, parsePrice, type CountOptions } from "../units/parse.js";
+
+/** CLI and docs metadata carried by each field. */
+export interface FieldMeta {
+  /** Flag as commander takes it, e.g. "--params <count>". */
+  flag: string;
+  description: string;
+  /** Unit of the parsed value. */
+  unit: string;
+  /** Where the default comes from, shown in --help. */
+  defaultNote?: string;
+}
+
+const textOrNumber = z.union([z.string(), z.number()]);
+
+function fromParser<T>(parse: (v: unknown, field: string) => Result<T>) {
+  return textOrNumber.transform((v, ctx) => {
+    const r = parse(v, "");
+    if (!r.ok) {
+      ctx.addIssue({ code: "custom", message: r.issues[0]?.expected ?? "invalid value", params: { expected: r.issues[0]?.expected } });
+      return z.NEVER;
+    }
+    return r.value;
+  });
+}
+
+const count = (o: CountOptions) => fromParser((v, f) => parseCount(v, f, o));
+
+/** A plain number written as a JSON number or a string, within [min, max]. */
+function numberIn(o: { min: number; max: number; minExclusive?: boolean; integer?: boolean; what: string }) {
+  const lo = o.minExclusive ? `> ${o.min}` : `≥ ${o.min}`;
+  const expected = `${o.integer ? "a whole number" : "a number"} ${lo} and ≤ ${o.max} (${o.what})`;
+  return fromParser((v) => {
+    const x = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+    const ok =
+      Number.isFinite(x) && (o.minExclusive ? x > o.min : x >= o.min) && x <= o.max && (!o.integer || Number.isInteger(x));
+    return ok ? { ok: true, value: x } : { ok: false, issues: [invalid("", expected, v)] };
+  });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return fromParser((v) => {
+    const s = typeof v === "string" ? v.toLowerCase() : v;
+    return (values as readonly unknown[]).includes(s)
+      ? { ok: true, value: s as T[number] }
+      : { ok: false, issues: [invalid("", `one of ${values.join(", ")}`, v)] };
+  });
+}
+
+const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
+const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
+
+function field<S extends z.ZodType>(schema: S, meta: FieldMeta) {
+  return schema.optional().meta(meta as unknown as Record<string, unknown>);
+}
+
+export const PlanRequestSchema = z.strictObject({
+  preset: field(oneOf(PRESET_IDS), {
+    flag: "--preset <id>",
+    description: `a published model (its shape, and its recipe side by side with lmplan's): ${PRESET_IDS.join(", ")}`,
+    unit: "",
+  }),
+  compute: field(count({ label: "FLOP count", example: "3e22", unitWords: ["flops", "flop"] }), {
+    flag: "--compute <flops>",
+    description: "training compute budget C = 6·N·D (Chinchilla's convention), e.g. 3e22",
+    unit: "FLOPs",
+  }),
+  params: field(count({ label: "parameter count", example: "1.3B or 7e9", unitWords: ["params", "parameters", "p"] }), {
+    flag: "--params <count>",
+    description: "total parameters N, e.g. 1.3B (lmplan picks a shape; see --aspect-ratio)",
+    unit: "params",
+  }),
+  tokens: field(count({ label: "token count", example: "627B or 1.2T", unitWords: ["tokens", "token", "tok"] }), {
+    flag: "--tokens <count>",
+    description: "training tokens D, e.g. 627B",
+    unit: "tokens",
+  }),
+  tpp: field(numberIn({ min: 0, max: 1e6, minExclusive: true, what: "tokens per parameter D/N" }), {
+    flag: "--tpp <ratio>",
+    description: "tokens per parameter D/N, e.g. 20 (Chinchilla-optimal ≈ 20)",
+    unit: "tokens/param",
+  }),
+  uniqueTokens: field(count({ label: "token count", example: "25B", unitWords: ["tokens", "token", "tok"] }), {
+    flag: "--unique-tokens <count>",
+    description: "unique tokens available; adds the data-constrained loss (Muennighoff) for repeated data",
+    unit: "tokens",
+  }),
+  gpu: field(fromParser(parseGpuSpec), {
+    flag: "--gpu <name>",
+    description: `accelerator, or count×accelerator ("256xH100"): ${acceleratorNames().join(", ")}`,
+    unit: "",
+    defaultNote: "h100",
+  }),
+  gpus: field(numberIn({ min: 1, max: 1e6, integer: true, what: "number of accelerators" }), {
+    flag: "--gpus <n>",
+    description: "number of accelerators (all data-parallel)",
+    unit: "GPUs",
+    defaultNote: "8 (one node), or enough to meet --days",
+  }),
+  days: field(fromParser(parseDuration), {
+    flag: "--days <duration>",
+    description: 'wall-clock budget or deadline, e.g. "14d", "36h"; with --gpus and no size it sets the compute',
+    unit: "s",
+  }),
+  mfu: field(numberIn({ min: 0, max: 1, minExclusive: true, what: "model FLOPs utilisation, a fraction" }), {
+    flag: "--mfu <fraction>",
+    description: "model FLOPs utilisation (PaLM App. B count)",
+    unit: "fraction",
+    defaultNote: "0.337 (TorchTitan, Llama 3.1 8B on H100)",
+  }),
+  price: field(fromParser(parsePrice), {
+    flag: "--price <usd-per-gpu-hour>",
+    description: 'price per GPU-hour, e.g. "$2.49/h"',
+    unit: "USD/GPU-h",
+    defaultNote: "H100: $2.49 (Trillion-7B, arXiv 2504.15431); others: none",
+  }),
+  precision: field(oneOf(["bf16", "fp8"] as const), {
+    flag: "--precision <p>",
+    description: "matmul precision for the peak FLOP/s: bf16 or fp8",
+    unit: "",
+    defaultNote: "bf16",
+  }),
+  seqLen: field(numberIn({ min: 1, max: 1e7, integer: true, what: "sequence length in tokens" }), {
+    flag: "--seq-len <tokens>",
+    description: "training sequence length",
+    unit: "tokens",
+    defaultNote: "the preset's, else 2048",
+  }),
+  batchSeqs: field(numberIn({ min: 1, max: 1e9, integer: true, what: "global batch in sequences" }), {
+    flag: "--batch-seqs <n>",
+    description: "override the global batch, in sequences (lmplan still shows B_opt)",
+    unit: "sequences",
+  }),
+  microBatch: field(numberIn({ min: 1, max: 1e6, integer: true, what: "sequences per GPU per forward pass" }), {
+    flag: "--micro-batch <n>",
+    description: "sequences per GPU per forward/backward (must divide the per-GPU batch)",
+    unit: "sequences",
+    defaultNote: "the largest that fits in memory",
+  }),
+  weightDecay: field(numberIn({ min: 0, max: 10, what: "AdamW weight_decay λ" }), {
+    flag: "--weight-decay <lambda>",
+    description: "override λ (PyTorch AdamW weight_decay); lmplan still shows λ_opt from τ_opt",
+    unit: "",
+  }),
+  lossLaw: field(oneOf(["chinchilla-epoch", "chinchilla-hoffmann"] as const), {
+    flag: "--loss-law <id>",
+    description: "law for the compute-optimal N, D and the predicted loss",
+    unit: "",
+    defaultNote: "chinchilla-epoch",
+  }),
+  parameterization: field(oneOf(["mup", "completep", "sp"] as const), {
+    flag: "--parameterization <p>",
+    description: "mup (transfer from a tuned base), completep (μP + depth), sp (LR from Step Law)",
+    unit: "",
+    defaultNote: "mup",
+  }),
+  muBase: field(oneOf(BASE_IDS), {
+    flag: "--mu-base <id>",
+    description: `tuned μP base: ${BASE_IDS.join(", ")}`,
+    unit: "",
+    defaultNote: "the preset's base, else btlm (completep: cerebras-gpt, whose proxy depth is recorded)",
+  }),
+  schedule: field(oneOf(["linear", "cosine", "wsd", "constant", "power"] as const), {
+    flag: "--schedule <kind>",
+    description: "LR schedule after warmup: linear (to --min-lr-ratio, default 0 = D2Z), cosine, wsd, constant, power",
+    unit: "",
+    defaultNote: "linear to zero (arXiv 2502.15938)",
+  }),
+  warmupFraction: field(numberIn({ min: 0, max: 0.5, what: "fraction of steps" }), {
+    flag: "--warmup <fraction>",
+    description: "linear warmup as a fraction of steps",
+    unit: "fraction",
+    defaultNote: "0.1 (Straight to Zero, Power Lines setups)",
+  }),
+  minLrRatio: field(numberIn({ min: 0, max: 1, what: "final LR as a fraction of peak" }), {
+    flag: "--min-lr-ratio <fraction>",
+    description: "final LR / peak LR",
+    unit: "fraction",
+    defaultNote: "0 (linear, wsd, power), 0.1 (cosine)",
+  }),
+  decayFraction: field(numberIn({ min: 0, max: 1, what: "fraction of steps" }), {
+    flag: "--decay-fraction <fraction>",
+    description: "wsd/power: final decay as a fraction of all steps",
+    unit: "fraction",
+    defaultNote: "0.1 for wsd (MiniCPM), 0 for power",
+  }),
+  decayShape: field(oneOf(["linear", "cosine", "1-sqrt", "exponential"] as const), {
+    flag: "--decay-shape <shape>",
+    description: "wsd/power: shape of the final decay",
+    unit: "",
+    defaultNote: "linear",
+  }),
+  zeroStage: field(numberIn({ min: 0, max: 3, integer: true, what: "ZeRO/FSDP sharding stage" }), {
+    flag: "--zero-stage <0-3>",
+    description: "0 none, 1 optimizer states, 2 + gradients, 3 + weights (FSDP full shard)",
+    unit: "",
+    defaultNote: "3",
+  }),
+  recompute: field(oneOf(["auto", "none", "full"] as const), {
+    flag: "--recompute <mode>",
+    description: "activation recomputation: auto (none if it fits, else full), none, full",
+    unit: "",
+    defaultNote: "auto",
+  }),
+  aspectRatio: field(numberIn({ min: 1, max: 10000, what: "d_model / n_layers" }), {
+    flag: "--aspect-ratio <ratio>",
+    description: "d_model / n_layers for the shape chooser",
+    unit: "",
+    defaultNote: "80 (BTLM-3B-8K)",
+  }),
+});
+
+export type PlanRequestInput = z.input<typeof PlanRequestSchema>;
+export type PlanRequest = z.output<typeof PlanRequestSchema>;
+export type PlanField = keyof PlanRequest;
+
+export function fieldMeta(key: PlanField): FieldMeta {
+  return PlanRequestSchema.shape[key].meta() as unknown as FieldMeta;
+}
+
+/** Validate and parse a request, returning lmplan Issues (never a zod error) on failure. */
+export function parsePlanRequest(input: unknown): Result<PlanRequest> {
+  const r = PlanRequestSchema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => toIssue(i, input)) };
+}
+
+function toIssue(i: z.core.$ZodIssue, input: unknown): Issue {
+  const path = i.path.map(String);
+  const received = valueAt(input, path);
+  if (i.code === "unrecognized_keys") {
+    const known = Object.keys(PlanRequestSchema.shape).join(", ");
+    return { code: "invalid_value", path, expected: `only known fields (${known})`, received: `unknown field(s) ${i.keys.join(", ")}` };
+  }
+  if (i.code === "invalid_type" && path.length === 0) {
+    return { code: "invalid_value", path: ["request"], expected: "a JSON object of plan fields", received: describeReceived(input) };
+  }
+  const expected = (i.code === "custom" && typeof i.params?.expected === "string" ? i.params.expected : undefined) ?? i.message;
+  // A union of string|number reports "invalid input" for other types: say what is accepted.
+  const text = i.code === "invalid_union" || i.code === "invalid_type" ? `a number or a string such as "1.3B"` : expected;
+  return { code: "invalid_value", path, expected: text, received: describeReceived(received) };
+}
+
+function valueAt(input: unknown, path: string[]): unknown {
+  let v: unknown = input;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
