@@ -9,7 +9,7 @@ import { findLaw, LAWS } from "../laws/index.js";
 import { planSafe } from "../plan/plan.js";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../plan/request.js";
 import { findReference, REFERENCES } from "../references.js";
-import { renderLaw, renderLawList, renderPlan } from "./render.js";
+import { renderLaw, renderLawList, renderPlan, renderVerify } from "./render.js";
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -31,6 +31,8 @@ function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }
+
+class VerifyFailed extends Error {}
 
 class BadInput extends Error {
   constructor(readonly issues: Issue[]) {
@@ -79,6 +81,15 @@ Examples:
     io.out(json ? `${JSON.stringify(r.value, null, 2)}\n` : renderPlan(r.value, { explain: explain === true }));
   });
 
+  program
+    .command("verify")
+    .description("reproduce the published numbers lmplan is built on: computed / published / tolerance / source")
+    .action(() => {
+      const text = renderVerify();
+      io.out(text.text);
+      if (!text.allPass) throw new VerifyFailed();
+    });
+
   const laws = program.command("laws").description("list every law lmplan implements: id, source, verified, fit range");
   laws.action(() => io.out(renderLawList()));
   laws
@@ -125,6 +136,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       for (const issue of e.issues) io.err(`lmplan: ${formatIssue(issue)}\n`);
       return EXIT_BAD_INPUT;
     }
+    if (e instanceof VerifyFailed) return EXIT_INTERNAL;
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0; commander already printed its message.
       return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;

@@ -6,6 +6,7 @@ import { findPreset } from "../model/presets.js";
 import type { Num, Plan } from "../plan/types.js";
 import { findReference, REFERENCES } from "../references.js";
 import { lrAt } from "../schedules/schedule.js";
+import { GOLDENS } from "../verify.js";
 import { formatBytes, formatCount, formatDuration, formatFlops, formatPercent, formatSig, formatUsd } from "../units/format.js";
 
 export function formatNum(x: Num): string {
@@ -252,4 +253,17 @@ export function renderLaw(id: string): string | undefined {
     return [`${ref.id} — ${ref.title}`, `source    ${citationText(ref.citation)}`, ...(ref.notes.length > 0 ? [`notes\n${ref.notes.map((x) => `  - ${x}`).join("\n")}`] : [])].join("\n") + "\n";
   }
   return undefined;
+}
+
+export function renderVerify(): { text: string; allPass: boolean } {
+  let allPass = true;
+  const rows = GOLDENS.map((g) => {
+    const x = g.computed();
+    const err = Math.abs(x / g.published - 1);
+    const pass = err <= g.relTol;
+    allPass &&= pass;
+    return [pass ? "ok" : "FAIL", g.what, formatSig(x, 6), formatSig(g.published, 6), `${formatSig(g.relTol, 2)}`, g.source];
+  });
+  const text = `REPRODUCTIONS OF PUBLISHED NUMBERS\n${table([["", "quantity", "computed", "published", "rel. tol", "source"], ...rows])}\n\n${allPass ? "All" : "NOT all"} ${GOLDENS.length} reproductions within tolerance.\n`;
+  return { text, allPass };
 }

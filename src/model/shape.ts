@@ -30,23 +30,33 @@ export function ffnSizeFor(ffnType: ArchSpec["ffnType"], d: number): number {
   return Math.ceil((8 / 3) * d / 256) * 256;
 }
 
-/** The shape whose total parameter count is closest to `targetParams`. */
+/**
+ * The shape whose total parameter count is closest to `targetParams`, among d_model multiples of 128
+ * within 1.5× of aspectRatio·L; a 1.35× departure from the ratio weighs as much as 3% of N.
+ */
 export function chooseShape(targetParams: number, template: ShapeTemplate, opts: ShapeOptions = DEFAULT_SHAPE_OPTIONS): ArchSpec {
   let best: ArchSpec | undefined;
-  let bestErr = Infinity;
+  let bestScore = Infinity;
+  const unit = Math.max(128, opts.headDim);
   for (let L = 1; L <= 512; L++) {
-    const d = Math.max(opts.headDim, Math.round((opts.aspectRatio * L) / 128) * 128);
-    if (d % opts.headDim !== 0) continue;
-    const numHeads = d / opts.headDim;
-    const numKvHeads = numHeads % opts.gqaGroup === 0 ? numHeads / opts.gqaGroup : numHeads;
-    const spec: ArchSpec = { ...template, dModel: d, numLayers: L, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, d) };
-    const N = countParams(spec).total;
-    const err = Math.abs(Math.log(N / targetParams));
-    if (err < bestErr) {
-      bestErr = err;
-      best = spec;
+    const lo = Math.max(unit, Math.ceil((opts.aspectRatio * L) / 1.5 / unit) * unit);
+    const hi = Math.max(lo, Math.floor((opts.aspectRatio * L * 1.5) / unit) * unit);
+    let smallest = Infinity;
+    for (let d = lo; d <= hi; d += unit) {
+      if (d % opts.headDim !== 0) continue;
+      const numHeads = d / opts.headDim;
+      const numKvHeads = numHeads % opts.gqaGroup === 0 ? numHeads / opts.gqaGroup : numHeads;
+      const spec: ArchSpec = { ...template, dModel: d, numLayers: L, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, d) };
+      const N = countParams(spec).total;
+      smallest = Math.min(smallest, N);
+      // Parameter error first; a pull toward the stated aspect ratio (1.35× off the ratio costs as much as 3% off N).
+      const score = Math.abs(Math.log(N / targetParams)) + 0.1 * Math.abs(Math.log(d / L / opts.aspectRatio));
+      if (score < bestScore) {
+        bestScore = score;
+        best = spec;
+      }
     }
-    if (N > targetParams * 4) break;
+    if (smallest > targetParams * 4) break;
   }
   // L = 1 always produces a spec, so best is set.
   return best as ArchSpec;

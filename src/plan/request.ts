@@ -22,7 +22,9 @@ export interface FieldMeta {
   defaultNote?: string;
 }
 
-const textOrNumber = z.union([z.string(), z.number()]);
+// Every value reaches lmplan's own parsers, so NaN, Infinity and wrong types get the same
+// "expected …, received …" message as a bad string (zod's z.number() would answer first, vaguely).
+const textOrNumber = z.custom<string | number>(() => true);
 
 function fromParser<T>(parse: (v: unknown, field: string) => Result<T>) {
   return textOrNumber.transform((v, ctx) => {
@@ -247,9 +249,7 @@ function toIssue(i: z.core.$ZodIssue, input: unknown): Issue {
     return { code: "invalid_value", path: ["request"], expected: "a JSON object of plan fields", received: describeReceived(input) };
   }
   const expected = (i.code === "custom" && typeof i.params?.expected === "string" ? i.params.expected : undefined) ?? i.message;
-  // A union of string|number reports "invalid input" for other types: say what is accepted.
-  const text = i.code === "invalid_union" || i.code === "invalid_type" ? `a number or a string such as "1.3B"` : expected;
-  return { code: "invalid_value", path, expected: text, received: describeReceived(received) };
+  return { code: "invalid_value", path, expected, received: describeReceived(received) };
 }
 
 function valueAt(input: unknown, path: string[]): unknown {

@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+
+// The real binary (built by `npm test` before vitest runs): what users run.
+const BIN = new URL("../bin/lmplan.js", import.meta.url).pathname;
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+
+async function inProcess(args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), readStdin: () => "" });
+  return { code, out, err };
+}
+
+describe("lmplan plan", () => {
+  it("prints a full plan for BTLM-3B-8K with its published recipe beside lmplan's", async () => {
+    const r = await inProcess(["plan", "--preset", "btlm-3b-8k", "--gpu", "h100", "--gpus", "64"]);
+    expect(r.code).toBe(0);
+    for (const s of ["MODEL", "BUDGET", "BATCH", "OPTIMIZER", "SCHEDULE", "TIME AND COST", "MEMORY PER GPU", "WHAT THE LAWS SAY", "BTLM-3B-8K AS PUBLISHED VS LMPLAN"]) expect(r.out).toContain(s);
+  });
+  it("--explain prints derivations and citations", async () => {
+    const r = await inProcess(["plan", "--compute", "3e22", "--gpu", "h100", "--gpus", "64", "--explain"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("arXiv 2505.13738");
+    expect(r.out).toContain("= λ = B/(η·τ_opt·D)");
+  });
+  it("--json is parseable and carries sources", async () => {
+    const r = await inProcess(["plan", "--params", "1.3B", "--tpp", "100", "--json"]);
+    const p = JSON.parse(r.out);
+    expect(p.lmplanPlanVersion).toBe(1);
+    expect(p.optimizer.weightDecay.source).toBe("power-lines-tau");
+  });
+  it("--input reads a JSON request, and rejects NaN", async () => {
+    expect((await inProcess(["plan", "--input", "-"])).code).toBe(2);
+  });
+});
+
+describe("bad input: one line naming the field, exit code 2, no stack trace", () => {
+  it.each([
+    [["plan", "--params", "-3B"], /^lmplan: params: expected a positive parameter count.*received "-3B"$/],
+    [["plan", "--tokens", "abc", "--params", "1B"], /^lmplan: tokens: expected .*received "abc"$/],
+    [["plan", "--gpu", "h900", "--params", "1B"], /^lmplan: gpu: expected one of a100, h100.*received "h900"$/],
+    [["plan", "--tpp", "0", "--params", "1B"], /^lmplan: tpp: expected a number > 0.*received "0"$/],
+    [["plan", "--compute", "3e22", "--params", "3B", "--tokens", "627B"], /^lmplan: compute\.params\.tokens: conflict: --compute, --params, --tokens over-determine/],
+    [["plan", "--preset", "gpt-9"], /^lmplan: preset: expected one of cerebras-gpt-111m.*received "gpt-9"$/],
+    [["plan", "--params", "3X"], /unknown suffix "X"/],
+    [["laws", "show", "nope"], /^lmplan: id: expected a law or source id/],
+  ])("%j", (args, pattern) => {
+    const r = run(args as string[]);
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it("NaN and Infinity in JSON input", () => {
+    const nan = spawnSync(process.execPath, [BIN, "plan", "--input", "-"], { input: '{"params": NaN}', encoding: "utf8" });
+    expect(nan.status).toBe(2);
+    expect(nan.stderr).toMatch(/^lmplan: input: expected valid JSON/);
+    const inf = spawnSync(process.execPath, [BIN, "plan", "--input", "-"], { input: '{"params": 1e999, "tpp": 20}', encoding: "utf8" });
+    expect(inf.status).toBe(2);
+    expect(inf.stderr.trim()).toMatch(/^lmplan: params: expected a positive parameter count such as 1\.3B or 7e9, received Infinity$/);
+  });
+
+  it("an unknown flag exits 2", () => {
+    expect(run(["plan", "--parms", "1B"]).status).toBe(2);
+  });
+});
+
+describe("lmplan laws, verify, --version, --help", () => {
+  it("lists every law and shows one", () => {
+    const list = execFileSync(process.execPath, [BIN, "laws"], { encoding: "utf8" });
+    expect(list).toContain("power-lines-tau");
+    expect(list).toContain("unverified");
+    const one = execFileSync(process.execPath, [BIN, "laws", "show", "power-lines-tau"], { encoding: "utf8" });
+    expect(one).toContain("1.084 · TPP^(−0.527)");
+    expect(one).toContain("arXiv 2505.13738");
+  });
+  it("verify reproduces every published number", () => {
+    const r = run(["verify"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("FAIL");
+  });
+  it("--version and --help exit 0", () => {
+    expect(run(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = run(["plan", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("--tpp <ratio>");
+    expect(help.stdout).toContain("(default: 0.337");
+  });
+});
