@@ -38,26 +38,51 @@ export function chooseShape(targetParams: number, template: ShapeTemplate, opts:
   let best: ArchSpec | undefined;
   let bestScore = Infinity;
   const unit = Math.max(128, opts.headDim);
+  // The aspect pull is at most 0.1·ln 1.5 ≈ 0.04, so a depth whose whole width range misses the
+  // target by more than e^0.05 can never win: skip it, and stop once even the narrowest is too big.
+  const margin = Math.exp(0.05);
+  const specAt = (L: number, d: number): ArchSpec => {
+    const numHeads = d / opts.headDim;
+    const numKvHeads = numHeads % opts.gqaGroup === 0 ? numHeads / opts.gqaGroup : numHeads;
+    return { ...template, dModel: d, numLayers: L, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, d) };
+  };
+  // One reusable spec for counting candidates: allocation, not arithmetic, dominated the search.
+  const scratch: ArchSpec = specAt(1, unit);
+  const paramsAt = (L: number, d: number) => {
+    scratch.numLayers = L;
+    scratch.dModel = d;
+    scratch.numHeads = d / opts.headDim;
+    scratch.numKvHeads = scratch.numHeads % opts.gqaGroup === 0 ? scratch.numHeads / opts.gqaGroup : scratch.numHeads;
+    scratch.dFf = ffnSizeFor(template.ffnType, d);
+    return countParams(scratch).total;
+  };
   for (let L = 1; L <= 512; L++) {
-    const lo = Math.max(unit, Math.ceil((opts.aspectRatio * L) / 1.5 / unit) * unit);
-    const hi = Math.max(lo, Math.floor((opts.aspectRatio * L * 1.5) / unit) * unit);
-    let smallest = Infinity;
-    for (let d = lo; d <= hi; d += unit) {
+    const lo = Math.max(unit, Math.ceil((opts.aspectRatio * L) / 1.5 / unit) * unit) / unit;
+    const hi = Math.max(lo * unit, Math.floor((opts.aspectRatio * L * 1.5) / unit) * unit) / unit;
+    if (paramsAt(L, lo * unit) > targetParams * margin) {
+      if (best !== undefined) break;
+    } else if (paramsAt(L, hi * unit) * margin < targetParams) continue;
+    // N grows with d: binary-search the first width within the margin, then walk while it stays within.
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const mid = Math.floor((a + b) / 2);
+      if (paramsAt(L, mid * unit) * margin < targetParams) a = mid + 1;
+      else b = mid;
+    }
+    for (let k = a; k <= hi; k++) {
+      const d = k * unit;
       if (d % opts.headDim !== 0) continue;
-      const numHeads = d / opts.headDim;
-      const numKvHeads = numHeads % opts.gqaGroup === 0 ? numHeads / opts.gqaGroup : numHeads;
-      const spec: ArchSpec = { ...template, dModel: d, numLayers: L, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, d) };
-      const N = countParams(spec).total;
-      smallest = Math.min(smallest, N);
+      const N = paramsAt(L, d);
+      if (N > targetParams * margin && best !== undefined) break;
       // Parameter error first; a pull toward the stated aspect ratio (1.35× off the ratio costs as much as 3% off N).
       const score = Math.abs(Math.log(N / targetParams)) + 0.1 * Math.abs(Math.log(d / L / opts.aspectRatio));
       if (score < bestScore) {
         bestScore = score;
-        best = spec;
+        best = specAt(L, d);
       }
     }
-    if (smallest > targetParams * 4) break;
   }
-  // L = 1 always produces a spec, so best is set.
-  return best as ArchSpec;
+  // Tiny targets (below any shape) never enter the loop body's search: fall back to the smallest shape.
+  return best ?? specAt(1, unit);
 }
