@@ -135,9 +135,8 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
       C6 = 6 * countParams(shape).total * dHere;
     }
     if (!t.ok) return t;
-    if (!shape) return { ok: false, issues: [] };
     target = { ...t.value, how: `GPU budget ${gpusGiven} × ${s4(peak)} FLOP/s × MFU ${mfu} × ${s4((req.days as number) / SECONDS_PER_DAY)} days = ${formatFlops(Chw)} FLOPs; ${t.value.how}` };
-    spec = shape;
+    spec = shape as ArchSpec; // the loop above ran at least once
     D = constraints.tokens ?? Chw / flopsPerToken(spec).total;
     dDerivation = constraints.tokens !== undefined ? "as given" : `D = GPU FLOPs / FLOPs per token = ${formatFlops(Chw)} / ${formatFlops(flopsPerToken(spec).total)}`;
   } else {
