@@ -3,6 +3,7 @@
  * one of them (the rest compute-optimal from the loss law), or a hardware budget (GPUs × days).
  */
 import { conflict, missing, type Issue, type Result } from "../errors.js";
+import { formatCount, formatFlops } from "../units/format.js";
 import { computeOptimal, optimalParamsForTokens, optimalTokensForParams, type ChinchillaParams } from "../laws/chinchilla-form.js";
 
 export type ScaleKey = "compute" | "params" | "tokens" | "tpp";
@@ -86,5 +87,5 @@ function fail(issue: Issue): Result<Target> {
 }
 
 function fmt(x: number): string {
-  return Number(x.toPrecision(4)).toString();
+  return x >= 1e15 ? formatFlops(x, 4) : formatCount(x, 4);
 }
