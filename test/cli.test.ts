@@ -91,3 +91,21 @@ describe("lmplan laws, verify, --version, --help", () => {
     expect(help.stdout).toContain("(default: 0.337");
   });
 });
+
+describe("lmplan fit loss", () => {
+  const data = new URL("../../shared/data/chinchilla_svg_extracted_data.csv", import.meta.url).pathname;
+  it("stops on a misnamed column with the columns it has, exit 2", () => {
+    const r = run(["fit", "loss", data, "--map", "N=Size"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lmplan: map\.N: expected a column of the file \(x, y, color, Model Size/);
+  });
+  it("stops on unusable rows unless told to skip them, and lists them", () => {
+    const input = "N,D,loss\n1e8,1e9,3.1\n2e8,2e9,NaN\n3e8,3e9,2.9\n4e8,4e9,2.8\n5e8,5e9,2.7\n6e8,6e9,2.65\n7e8,7e9,2.6\n";
+    const stop = spawnSync(process.execPath, [BIN, "fit", "loss", "-", "--bootstrap", "0"], { input, encoding: "utf8" });
+    expect(stop.status).toBe(2);
+    expect(stop.stderr).toContain("lmplan: line 3.loss: expected a positive finite number, received \"NaN\"");
+    const skip = spawnSync(process.execPath, [BIN, "fit", "loss", "-", "--bootstrap", "0", "--skip-bad-rows", "--json"], { input, encoding: "utf8" });
+    expect(skip.status).toBe(0);
+    expect(JSON.parse(skip.stdout).skippedRows[0]).toMatch(/^line 3: loss/);
+  });
+});

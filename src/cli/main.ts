@@ -9,6 +9,7 @@ import { findLaw, LAWS } from "../laws/index.js";
 import { planSafe } from "../plan/plan.js";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../plan/request.js";
 import { findReference, REFERENCES } from "../references.js";
+import { FitInputError, registerFit } from "./fit.js";
 import { renderLaw, renderLawList, renderPlan, renderVerify } from "./render.js";
 
 export const EXIT_OK = 0;
@@ -19,12 +20,14 @@ interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   readStdin: () => string;
+  isTTY?: boolean;
 }
 
 const defaultIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   readStdin: () => readFileSync(0, "utf8"),
+  isTTY: process.stderr.isTTY === true,
 };
 
 function version(): string {
@@ -90,6 +93,8 @@ Examples:
       if (!text.allPass) throw new VerifyFailed();
     });
 
+  registerFit(program, { ...io, isTTY: io.isTTY === true });
+
   const laws = program.command("laws").description("list every law lmplan implements: id, source, verified, fit range");
   laws.action(() => io.out(renderLawList()));
   laws
@@ -132,7 +137,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof BadInput || e instanceof LmplanError) {
+    if (e instanceof BadInput || e instanceof LmplanError || e instanceof FitInputError) {
       for (const issue of e.issues) io.err(`lmplan: ${formatIssue(issue)}\n`);
       return EXIT_BAD_INPUT;
     }
