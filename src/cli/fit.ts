@@ -6,7 +6,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { invalid, type Issue } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
+import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
 import { fitLoss, type LossFitReport } from "../fit/loss.js";
+import { MPL_KEYS, MULTI_POWER_PUBLISHED, predictCurve, prepareSchedule } from "../laws/multi-power-law.js";
+import { readCurve } from "../io/curves.js";
+import { lrArray, type ScheduleSpec } from "../schedules/schedule.js";
 import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
 import { detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
@@ -115,6 +119,74 @@ function nonNegInt(name: string, v: string | undefined, dflt: number): number {
   return x;
 }
 
+/**
+ * "--predict wsd:0.2,steps=72000" → a schedule like the longest training curve (peak, warmup, length)
+ * with the given kind: linear (to zero), cosine (to 0.1× peak), wsd:<decay fraction>, constant.
+ */
+export function parsePredictSpec(spec: string, like: CurveData): ScheduleSpec {
+  const [head = "", ...rest] = spec.split(",");
+  const [kind = "", arg] = head.split(":");
+  let peak = 0;
+  for (const x of like.lrs) peak = Math.max(peak, x);
+  const warmup = like.lrs.findIndex((x) => x >= peak * (1 - 1e-9));
+  const out: ScheduleSpec = { kind: "linear", peakLr: peak, totalSteps: like.lrs.length, warmupSteps: Math.max(warmup, 0), minLrRatio: 0 };
+  const bad = (what: string, v: string) => new FitInputError([invalid("predict", what, v)]);
+  switch (kind) {
+    case "linear":
+    case "constant":
+      out.kind = kind;
+      break;
+    case "cosine":
+      out.kind = "cosine";
+      out.minLrRatio = 0.1;
+      break;
+    case "wsd": {
+      out.kind = "wsd";
+      const f = arg === undefined ? 0.1 : Number(arg);
+      if (!(f > 0 && f <= 1)) throw bad("a decay fraction in (0, 1] after wsd:, e.g. wsd:0.2", spec);
+      out.decayFraction = f;
+      out.decayShape = "linear";
+      break;
+    }
+    default:
+      throw bad("a schedule: linear, cosine, constant or wsd:<fraction>, optionally followed by ,steps=N,peak=LR,warmup=N,min=RATIO", spec);
+  }
+  for (const kv of rest) {
+    const [k, v = ""] = kv.split("=");
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0) throw bad(`a non-negative number for ${k}`, kv);
+    if (k === "steps" && Number.isInteger(x) && x > 1) out.totalSteps = x;
+    else if (k === "peak" && x > 0) out.peakLr = x;
+    else if (k === "warmup" && Number.isInteger(x)) out.warmupSteps = x;
+    else if (k === "min" && x <= 1) out.minLrRatio = x;
+    else throw bad("steps=<whole number > 1>, peak=<LR > 0>, warmup=<whole number> or min=<ratio ≤ 1>", kv);
+  }
+  if (out.warmupSteps >= out.totalSteps) throw bad("warmup shorter than the run", `${out.warmupSteps} ≥ ${out.totalSteps}`);
+  return out;
+}
+
+function loadCurves(files: string[], mapText: string | undefined, skipBad: boolean, io: FitIo) {
+  const map = parseColumnMap(mapText);
+  if (!map.ok) throw new FitInputError(map.issues);
+  const curves: CurveData[] = [];
+  const notes: string[] = [];
+  const skipped: string[] = [];
+  for (const file of files) {
+    const text = readInput(file, io);
+    const r = readCurve(file, text, detectFormat(file, text), map.value);
+    if (!r.ok) throw new FitInputError(r.issues);
+    for (const n of r.value.notes) notes.push(`${file}: ${n}`);
+    const bad = r.value.rejected;
+    // Steps past the end of a schedule are the repository's own truncation (curves logged at 24000
+    // for a 24000-step array); they are listed, and only other unusable rows stop the fit.
+    const fatal = bad.filter((b) => !/length of the schedule/.test(b.issue.expected));
+    if (fatal.length > 0 && !skipBad) throw new FitInputError([...fatal.map((b) => b.issue), invalid("file", "only usable rows (or --skip-bad-rows)", `${fatal.length} unusable row(s) in ${file}`)]);
+    for (const b of bad) skipped.push(`${b.issue.path.join(" ")}: expected ${b.issue.expected}, received ${b.issue.received}`);
+    curves.push(r.value.curve);
+  }
+  return { curves, notes, skipped };
+}
+
 export function registerFit(program: Command, io: FitIo): void {
   const fit = program.command("fit").description("fit published laws to your own sweeps (loss; more fitters: see lmplan fit --help)");
   fit
@@ -146,5 +218,71 @@ export function registerFit(program: Command, io: FitIo): void {
         writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, source: file });
       }
       io.out(o.json ? `${JSON.stringify({ ...r, skippedRows: skipped }, null, 2)}\n` : renderLossFit(r, skipped));
+    });
+
+  fit
+    .command("curves <files...>")
+    .description("fit the multi-power law (arXiv 2503.12811) to whole loss curves (step, lr, loss) and predict other schedules")
+    .option("--eval <files...>", "held-out curves to report the fit's error on")
+    .option("--predict <schedule>", "predict a schedule: linear | cosine | constant | wsd:<fraction>, then ,steps=N,peak=LR,warmup=N,min=RATIO")
+    .option("--optimizer <name>", "adamw-authors (the paper's procedure; default) or lbfgs (the objective's minimum)", "adamw-authors")
+    .option("--map <pairs>", 'column names, e.g. step=iter,lr=learning_rate,loss="train/loss"')
+    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
+    .option("--json", "print the fit as JSON")
+    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
+    .action((files: string[], o: Record<string, unknown>) => {
+      const optimizer = o.optimizer as string;
+      if (optimizer !== "adamw-authors" && optimizer !== "lbfgs") throw new FitInputError([invalid("optimizer", "adamw-authors or lbfgs", optimizer)]);
+      const train = loadCurves(files, o.map as string | undefined, o.skipBadRows === true, io);
+      const held = Array.isArray(o.eval) ? loadCurves(o.eval as string[], o.map as string | undefined, o.skipBadRows === true, io) : undefined;
+      const fitted = fitMultiPower(train.curves, { optimizer });
+      const errors = (cs: CurveData[]) => cs.map((c) => ({ name: c.name, ...curveError(fitted.params, c), points: c.steps.length }));
+      const trainErr = errors(train.curves);
+      const evalErr = held ? errors(held.curves) : [];
+      const longest = train.curves.reduce((a, b) => (b.lrs.length > a.lrs.length ? b : a));
+      let prediction: { schedule: ScheduleSpec; steps: number[]; loss: number[] } | undefined;
+      if (typeof o.predict === "string") {
+        const spec = parsePredictSpec(o.predict, longest);
+        const lrs = lrArray(spec);
+        // From the end of warmup (before it, S1 → 0 and the power term is not meaningful) to the last step.
+        const from = Math.max(spec.warmupSteps, 1);
+        const steps = Array.from({ length: 21 }, (_, i) => Math.round(from + (i * (spec.totalSteps - 1 - from)) / 20));
+        prediction = { schedule: spec, steps, loss: Array.from(predictCurve(fitted.params, prepareSchedule(lrs), steps)) };
+      }
+      if (typeof o.out === "string") writeFitted(o.out, "curves", { form: "multi-power", params: fitted.params, optimizer: fitted.optimizer, source: files });
+      if (o.json) {
+        const strip = (e: ReturnType<typeof errors>) => e.map(({ pred: _p, ...rest }) => rest);
+        io.out(`${JSON.stringify({ kind: "curves", params: fitted.params, optimizer: fitted.optimizer, iterations: fitted.iterations, objective: fitted.objective, train: strip(trainErr), eval: strip(evalErr), prediction, notes: train.notes, skippedRows: [...train.skipped, ...(held?.skipped ?? [])] }, null, 2)}\n`);
+        return;
+      }
+      const pct = (x: number) => `${formatSig(x * 100, 3)}%`;
+      const base = (f: string) => f.replace(/^.*[\\/]/, "");
+      const lines = [
+        `lmplan fit curves · multi-power law (Luo et al., arXiv 2503.12811), ${fitted.optimizer === "adamw-authors" ? "the authors' AdamW procedure" : "L-BFGS to the minimum"}, ${fitted.iterations} steps`,
+        "",
+        ...MPL_KEYS.map((k) => `  ${k.padEnd(6)} ${formatSig(fitted.params[k], 6).padEnd(12)} published: 25M ${formatSig(MULTI_POWER_PUBLISHED["25M"][k], 4)} · 100M ${formatSig(MULTI_POWER_PUBLISHED["100M"][k], 4)} · 400M ${formatSig(MULTI_POWER_PUBLISHED["400M"][k], 4)}`),
+        "",
+        "  curve                         points  mean |err|  final |err|",
+        ...trainErr.map((e) => `  ${`${base(e.name)} (fit)`.padEnd(30)}${String(e.points).padStart(6)}  ${pct(e.mean).padStart(10)}  ${pct(e.final).padStart(11)}`),
+        ...evalErr.map((e) => `  ${`${base(e.name)} (held out)`.padEnd(30)}${String(e.points).padStart(6)}  ${pct(e.mean).padStart(10)}  ${pct(e.final).padStart(11)}`),
+      ];
+      if (evalErr.length > 0) lines.push(`  held-out average: ${pct(evalErr.reduce((a, e) => a + e.mean, 0) / evalErr.length)}`);
+      if (prediction) {
+        const sp = prediction.schedule;
+        lines.push("", `PREDICTION · ${o.predict} (${sp.totalSteps} steps, peak ${formatSig(sp.peakLr, 3)}, warmup ${sp.warmupSteps})`);
+        for (let i = 0; i < prediction.steps.length; i += 2) lines.push(`  step ${String(prediction.steps[i]).padStart(8)}  loss ${formatSig(prediction.loss[i] as number, 5)}`);
+      }
+      // One line per distinct note, naming the files it applies to.
+      const byNote = new Map<string, string[]>();
+      for (const n of [...train.notes, ...(held?.notes ?? [])]) {
+        const i = n.indexOf(": ");
+        const list = byNote.get(n.slice(i + 2)) ?? [];
+        list.push(base(n.slice(0, i)));
+        byNote.set(n.slice(i + 2), list);
+      }
+      if (byNote.size > 0) lines.push("", "NOTES", ...[...byNote].map(([note, fs]) => `  ${note}: ${fs.join(", ")}`));
+      const skipped = [...train.skipped, ...(held?.skipped ?? [])];
+      if (skipped.length > 0) lines.push("", "ROWS NOT USED", ...skipped.map((n) => `  ${n}`));
+      io.out(`${lines.join("\n")}\n`);
     });
 }
