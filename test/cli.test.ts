@@ -109,3 +109,25 @@ describe("lmplan fit loss", () => {
     expect(JSON.parse(skip.stdout).skippedRows[0]).toMatch(/^line 3: loss/);
   });
 });
+
+describe("lmplan plan --laws", () => {
+  const data = new URL("../../shared/data/", import.meta.url).pathname;
+  it("plans with laws written by lmplan fit --out, and says so", () => {
+    const dir = spawnSync("mktemp", ["-d"], { encoding: "utf8" }).stdout.trim();
+    const file = `${dir}/fitted.json`;
+    expect(run(["fit", "loss", `${data}chinchilla_svg_extracted_data.csv`, "--map", 'N=Model Size,C=Training FLOP', "--drop-highest", "5", "--bootstrap", "0", "--out", file]).status).toBe(0);
+    expect(run(["fit", "lr-batch", `${data}steplaw/dense_lr_bs_loss.csv`, "--loss", "smooth loss", "--bootstrap", "0", "--out", file]).status).toBe(0);
+    const r = run(["plan", "--compute", "1e21", "--parameterization", "sp", "--laws", file, "--json"]);
+    expect(r.status).toBe(0);
+    const p = JSON.parse(r.stdout);
+    expect(p.budget.predictedLoss.source).toBe("fitted:loss");
+    expect(p.budget.tokens.source).toBe("fitted:loss");
+    expect(p.optimizer.hiddenLr.source).toBe("fitted:lr-batch");
+    expect(p.alternatives.map((a: { source: string }) => a.source)).toContain("fitted:lr-batch");
+  });
+  it("refuses a file that is not a fitted-laws file", () => {
+    const r = run(["plan", "--params", "1B", "--laws", `${data}chinchilla_svg_extracted_data.csv`]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lmplan: laws: expected valid JSON/);
+  });
+});

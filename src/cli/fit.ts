@@ -8,6 +8,9 @@ import { invalid, type Issue } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
 import { fitLoss, type LossFitReport } from "../fit/loss.js";
+import { fitLrBatch, type LrBatchReport } from "../fit/lr-batch.js";
+import { fitTimescale, type TimescaleReport } from "../fit/timescale.js";
+import { stepLaw } from "../laws/step-law.js";
 import { MPL_KEYS, MULTI_POWER_PUBLISHED, predictCurve, prepareSchedule } from "../laws/multi-power-law.js";
 import { readCurve } from "../io/curves.js";
 import { lrArray, type ScheduleSpec } from "../schedules/schedule.js";
@@ -187,6 +190,67 @@ function loadCurves(files: string[], mapText: string | undefined, skipBad: boole
   return { curves, notes, skipped };
 }
 
+const LR_BATCH_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N (Step Law counts non-embedding)", positive: true },
+  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true },
+  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak learning rate", positive: true },
+  { key: "bs", aliases: ["bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true },
+  { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true },
+  { key: "loss", aliases: ["loss", "final_loss", "smooth loss", "smooth_loss"], description: "final (smoothed) loss", positive: true },
+];
+
+const TIMESCALE_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N", positive: true },
+  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true },
+  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak LR of the hidden weights", positive: true },
+  { key: "bs", aliases: ["bs", "batch", "batch_size"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true },
+  { key: "batchTokens", aliases: ["batch_tokens"], description: "global batch in tokens", positive: true, optional: true },
+  { key: "wd", aliases: ["wd", "weight_decay", "lambda"], description: "AdamW weight_decay λ", positive: true },
+  { key: "loss", aliases: ["loss", "final_loss", "smooth loss"], description: "final loss", positive: true },
+];
+
+function batchTokensOf(table: Table, seqLen: number): number[] {
+  if (table.headers.batchTokens === undefined && table.headers.bs === undefined) {
+    throw new FitInputError([invalid("bs", "a batch column: bs (sequences, with --seq-len) or batch_tokens; or --map bs=…", "neither")]);
+  }
+  return table.rows.map((r) => r.batchTokens ?? (r.bs as number) * seqLen);
+}
+
+export function renderLrBatch(r: LrBatchReport): string {
+  const L = r.law;
+  const ci = (k: keyof typeof L, f = (x: number) => x) => (r.intervals ? `  (${formatSig(f(r.intervals[k][0]), 3)}, ${formatSig(f(r.intervals[k][1]), 3)})` : "");
+  const lines = [
+    `lmplan fit lr-batch · Step Law's method (arXiv 2503.04715): runs within ${formatSig(r.threshold * 100, 3)}% of each group's best loss, least squares in logs`,
+    `  ${r.numRuns} runs in ${r.groups.length} (N, D) groups; ${r.numNearOptimal} near-optimal runs fitted`,
+    "",
+    `  η_opt = ${formatSig(Math.exp(L.lrIntercept), 4)} · N^${formatSig(L.lrExpN, 4)} · D^${formatSig(L.lrExpD, 4)}`,
+    `      exponent of N ${formatSig(L.lrExpN, 4)}${ci("lrExpN")}   exponent of D ${formatSig(L.lrExpD, 4)}${ci("lrExpD")}`,
+    `  B_opt = ${formatSig(Math.exp(L.bsIntercept), 4)} · D^${formatSig(L.bsExpD, 4)} tokens`,
+    `      exponent of D ${formatSig(L.bsExpD, 4)}${ci("bsExpD")}`,
+    `  Step Law as published: ${stepLaw.formula}`,
+    "",
+    "  N        D         runs  near-opt  best η     fit η      fit/best  near-opt η range    best B    fit B",
+    ...r.groups.map(
+      (g) =>
+        `  ${formatCount(g.N, 3).padEnd(8)} ${formatCount(g.D, 3).padEnd(9)} ${String(g.runs).padStart(4)}  ${String(g.nearOptimal).padStart(8)}  ${formatSig(g.bestLr, 3).padEnd(9)}  ${formatSig(g.predictedLr, 3).padEnd(9)}  ${formatSig(g.predictedLr / g.bestLr, 3).padStart(8)}  ${`${formatSig(g.lrRange[0], 3)}–${formatSig(g.lrRange[1], 3)}`.padEnd(18)}  ${formatCount(g.bestBatchTokens, 3).padEnd(8)}  ${formatCount(g.predictedBatchTokens, 3)}`,
+    ),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderTimescale(r: TimescaleReport): string {
+  const lines = [
+    "lmplan fit timescale · Power Lines' method (arXiv 2505.13738): λ_opt per sweep → τ_opt = B/(η·λ_opt·D) → τ_opt = c·TPP^m",
+    "",
+    `  τ_opt = ${formatSig(r.coefficient, 4)} · TPP^${formatSig(r.exponent, 4)}${r.intervals ? `   c (${formatSig(r.intervals.coefficient[0], 3)}, ${formatSig(r.intervals.coefficient[1], 3)}), m (${formatSig(r.intervals.exponent[0], 3)}, ${formatSig(r.intervals.exponent[1], 3)})` : ""}`,
+    "  Power Lines as published: τ_opt = 1.084 · TPP^−0.527 [unverified]",
+    "",
+    "  N        D         TPP     batch     η          λ_opt      τ_opt",
+    ...r.groups.map((g) => `  ${formatCount(g.N, 3).padEnd(8)} ${formatCount(g.D, 3).padEnd(9)} ${formatSig(g.TPP, 4).padEnd(7)} ${formatCount(g.batchTokens, 3).padEnd(9)} ${formatSig(g.lr, 3).padEnd(10)} ${formatSig(g.lambdaOpt, 3).padEnd(10)} ${formatSig(g.tauOpt, 3)}${g.atEdge ? "  (λ_opt at the edge of the sweep)" : ""}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
 export function registerFit(program: Command, io: FitIo): void {
   const fit = program.command("fit").description("fit published laws to your own sweeps (loss; more fitters: see lmplan fit --help)");
   fit
@@ -218,6 +282,55 @@ export function registerFit(program: Command, io: FitIo): void {
         writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, source: file });
       }
       io.out(o.json ? `${JSON.stringify({ ...r, skippedRows: skipped }, null, 2)}\n` : renderLossFit(r, skipped));
+    });
+
+  fit
+    .command("lr-batch <file>")
+    .description("fit η_opt = c·N^a·D^b and B_opt = c·D^b to a grid of runs over (N, D, lr, batch) — Step Law's method")
+    .option("--map <pairs>", 'column names, e.g. loss="smooth loss" (fields: N, D, lr, bs, batchTokens, loss)')
+    .option("--loss <column>", "the loss column to use (shorthand for --map loss=<column>)")
+    .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048")
+    .option("--threshold <fraction>", "runs within this fraction of a group's best loss count as optimal (Step Law: 0.0025)", "0.0025")
+    .option("--bootstrap <n>", "bootstrap resamples for 95% intervals", "1000")
+    .option("--seed <n>", "bootstrap seed", "1")
+    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
+    .option("--json", "print the fit as JSON")
+    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
+    .action((file: string, o: Record<string, string | boolean | undefined>) => {
+      const mapText = [o.map, typeof o.loss === "string" ? `loss=${o.loss}` : undefined].filter(Boolean).join(",");
+      const { table, skipped } = load(file, LR_BATCH_COLUMNS, mapText || undefined, o.skipBadRows === true, io);
+      const seqLen = Number(o.seqLen);
+      if (!Number.isInteger(seqLen) || seqLen < 1) throw new FitInputError([invalid("seqLen", "a whole number of tokens ≥ 1", o.seqLen)]);
+      const threshold = Number(o.threshold);
+      if (!(threshold > 0 && threshold < 1)) throw new FitInputError([invalid("threshold", "a fraction in (0, 1)", o.threshold)]);
+      const bt = batchTokensOf(table, seqLen);
+      const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, loss: r.loss as number }));
+      const res = fitLrBatch(runs, { threshold, bootstrap: nonNegInt("bootstrap", o.bootstrap as string, 1000), seed: nonNegInt("seed", o.seed as string, 1), onProgress: progress(io, "bootstrap") });
+      if (!res.ok) throw new FitInputError(res.issues);
+      if (typeof o.out === "string") writeFitted(o.out, "lrBatch", { form: "step-law", law: res.value.law, intervals: res.value.intervals, source: file });
+      io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderLrBatch(res.value) + (skipped.length > 0 ? `\nROWS NOT USED\n${skipped.map((x) => `  ${x}`).join("\n")}\n` : ""));
+    });
+
+  fit
+    .command("timescale <file>")
+    .description("fit τ_opt = c·TPP^m from weight-decay sweeps over (N, D, batch, lr, wd, loss) — Power Lines' method")
+    .option("--map <pairs>", "column names (fields: N, D, lr, bs, batchTokens, wd, loss)")
+    .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048")
+    .option("--bootstrap <n>", "bootstrap resamples for 95% intervals", "1000")
+    .option("--seed <n>", "bootstrap seed", "1")
+    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
+    .option("--json", "print the fit as JSON")
+    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
+    .action((file: string, o: Record<string, string | boolean | undefined>) => {
+      const { table, skipped } = load(file, TIMESCALE_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
+      const seqLen = Number(o.seqLen);
+      if (!Number.isInteger(seqLen) || seqLen < 1) throw new FitInputError([invalid("seqLen", "a whole number of tokens ≥ 1", o.seqLen)]);
+      const bt = batchTokensOf(table, seqLen);
+      const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, weightDecay: r.wd as number, loss: r.loss as number }));
+      const res = fitTimescale(runs, { bootstrap: nonNegInt("bootstrap", o.bootstrap as string, 1000), seed: nonNegInt("seed", o.seed as string, 1) });
+      if (!res.ok) throw new FitInputError(res.issues);
+      if (typeof o.out === "string") writeFitted(o.out, "timescale", { form: "power-lines", coefficient: res.value.coefficient, exponent: res.value.exponent, intervals: res.value.intervals, source: file });
+      io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderTimescale(res.value));
     });
 
   fit

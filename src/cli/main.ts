@@ -61,6 +61,10 @@ function buildProgram(io: Io): Command {
     .option("--input <file>", "read the request as a JSON object of the fields below (- for stdin); flags override it");
   for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
     const meta = fieldMeta(key);
+    if (key === "fittedLaws") {
+      planCmd.option(meta.flag, meta.description);
+      continue;
+    }
     const help = `${meta.description}${meta.defaultNote ? ` (default: ${meta.defaultNote})` : ""}`;
     planCmd.addOption(new Option(meta.flag, help).argParser((v: string) => v));
   }
@@ -75,9 +79,16 @@ Examples:
   lmplan plan --gpus 128 --gpu h200 --days 14d`,
   );
   planCmd.action((opts: Record<string, unknown>) => {
-    const { json, explain, input, ...flags } = opts;
+    const { json, explain, input, laws, ...flags } = opts;
     let request: Record<string, unknown> = {};
     if (typeof input === "string") request = readRequest(input, io);
+    if (typeof laws === "string") {
+      const doc = readRequest(laws, io, "laws") as { lmplanFitVersion?: unknown; laws?: unknown };
+      if (doc.lmplanFitVersion !== 1 || typeof doc.laws !== "object" || doc.laws === null) {
+        throw new BadInput([invalid("laws", "a fitted-laws file written by lmplan fit … --out (lmplanFitVersion 1)", laws)]);
+      }
+      request.fittedLaws = doc.laws;
+    }
     for (const [k, v] of Object.entries(flags)) if (v !== undefined) request[k] = v;
     const r = planSafe(request);
     if (!r.ok) throw new BadInput(r.issues);
@@ -111,21 +122,21 @@ Examples:
   return program;
 }
 
-function readRequest(path: string, io: Io): Record<string, unknown> {
+function readRequest(path: string, io: Io, field = "input"): Record<string, unknown> {
   let text: string;
   try {
     text = path === "-" ? io.readStdin() : readFileSync(path, "utf8");
   } catch (e) {
-    throw new BadInput([invalid("input", "a readable JSON file", `${path} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
+    throw new BadInput([invalid(field, "a readable JSON file", `${path} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new BadInput([invalid("input", "valid JSON (NaN and Infinity are not JSON; write numbers or strings like \"1.3B\")", `${(e as Error).message}`)]);
+    throw new BadInput([invalid(field, "valid JSON (NaN and Infinity are not JSON; write numbers or strings like \"1.3B\")", `${(e as Error).message}`)]);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new BadInput([invalid("input", "a JSON object of plan fields", value)]);
+    throw new BadInput([invalid(field, "a JSON object", value)]);
   }
   return value as Record<string, unknown>;
 }

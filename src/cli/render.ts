@@ -50,6 +50,7 @@ export function formatNum(x: Num): string {
 
 /** "power-lines-tau (unverified)", "user", "preset:btlm-3b-8k". */
 export function sourceLabel(id: string): string {
+  if (id.startsWith("fitted:")) return `${id} (your fit)`;
   const law = findLaw(id);
   if (law) return law.verified ? id : `${id} (unverified)`;
   return id;
@@ -60,6 +61,7 @@ export function citationText(c: Citation): string {
 }
 
 function citationFor(source: string): string | undefined {
+  if (source.startsWith("fitted:")) return `your runs, fitted with lmplan fit ${source.slice("fitted:".length)} (file given to --laws)`;
   const law = findLaw(source);
   if (law) return citationText(law.citation);
   const ref = findReference(source);

@@ -6,7 +6,7 @@ import { conflict, invalid, LmplanError, type Issue, type Result } from "../erro
 import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
 import { DEFAULT_MFU, gpusForDeadline, trainingTime } from "../hardware/time.js";
 import { EPOCH_PARAMS, chinchillaEpoch } from "../laws/chinchilla-epoch.js";
-import { optimalTokensForParams } from "../laws/chinchilla-form.js";
+import { chinchillaLoss, optimalTokensForParams, type ChinchillaParams } from "../laws/chinchilla-form.js";
 import { HOFFMANN_PARAMS, chinchillaHoffmann } from "../laws/chinchilla-hoffmann.js";
 import { dataConstrained } from "../laws/data-constrained.js";
 import { deepseek, deepseekFlopsPerToken } from "../laws/deepseek.js";
@@ -15,7 +15,7 @@ import { powerLinesBatch } from "../laws/power-lines-batch.js";
 import { powerLinesTau } from "../laws/power-lines-tau.js";
 import { POWER_SCHEDULER_CHOSEN, powerScheduler } from "../laws/power-scheduler.js";
 import { stepLaw } from "../laws/step-law.js";
-import { outOfRange, type AnyLaw, type Warning } from "../laws/types.js";
+import { defineLaw, outOfRange, type AnyLaw, type Warning } from "../laws/types.js";
 import { flopsPerToken } from "../model/flops.js";
 import { trainingMemory, type MemoryBreakdown } from "../model/memory.js";
 import { countParams } from "../model/params.js";
@@ -98,7 +98,11 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   const gpusGiven = req.gpus ?? req.gpu?.count;
 
   // ---- N and D ---------------------------------------------------------------------------------
-  const lossChoice = LOSS_LAWS[req.lossLaw ?? "chinchilla-epoch"];
+  const fitted = req.fittedLaws;
+  if (fitted?.loss && req.lossLaw !== undefined) {
+    return { ok: false, issues: [conflict(["lossLaw", "fittedLaws"], "--loss-law and a fitted loss law in --laws both choose the loss law; give one")] };
+  }
+  const lossChoice = fitted?.loss ? fittedLossLaw(fitted.loss.params) : LOSS_LAWS[req.lossLaw ?? "chinchilla-epoch"];
   const seqLen = req.seqLen ?? preset?.model.seqLen ?? DEFAULT_TEMPLATE.seqLen;
   const template: ShapeTemplate = { ...DEFAULT_TEMPLATE, seqLen };
   const shapeOpts = { ...DEFAULT_SHAPE_OPTIONS, aspectRatio: req.aspectRatio ?? DEFAULT_SHAPE_OPTIONS.aspectRatio };
@@ -228,7 +232,13 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   let lrSource: string;
   let lrDerivation: string;
   const step = stepLaw.evaluate({ N: counts.nonEmbedding, D });
-  if (parameterization === "sp") {
+  if (parameterization === "sp" && fitted?.lrBatch) {
+    const l = fitted.lrBatch.law;
+    const eta = Math.exp(l.lrIntercept) * counts.nonEmbedding ** l.lrExpN * D ** l.lrExpD;
+    p = sp(eta, 0.02, target3);
+    lrSource = "fitted:lr-batch";
+    lrDerivation = `your fit η = ${s4(Math.exp(l.lrIntercept))}·N^${s4(l.lrExpN)}·D^${s4(l.lrExpD)} with non-embedding N = ${c(counts.nonEmbedding)}, D = ${c(D)}`;
+  } else if (parameterization === "sp") {
     p = sp(step.value.eta, 0.02, target3);
     lrSource = "step-law";
     lrDerivation = `Step Law η = 1.79·N^−0.713·D^0.307 with non-embedding N = ${c(counts.nonEmbedding)}, D = ${c(D)}`;
@@ -272,7 +282,12 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   }
 
   // ---- weight decay from the AdamW timescale ---------------------------------------------------
-  const tau = powerLinesTau.evaluate({ TPP: tpp, N });
+  const tau = fitted?.timescale
+    ? // your fit: τ_opt = c·TPP^m
+      { value: { tauOpt: fitted.timescale.coefficient * tpp ** fitted.timescale.exponent }, warnings: [] as Warning[] }
+    : powerLinesTau.evaluate({ TPP: tpp, N });
+  const tauSource = fitted?.timescale ? "fitted:timescale" : "power-lines-tau";
+  const tauFormula = fitted?.timescale ? `τ_opt = ${s4(fitted.timescale.coefficient)} · TPP^${s4(fitted.timescale.exponent)} (your fit)` : "τ_opt = 1.084 · TPP^−0.527";
   warnings.push(...tau.warnings);
   const lambdaOpt = weightDecayForTimescale(batchTokens, hiddenLr, tau.value.tauOpt, D);
   const lambda = req.weightDecay ?? lambdaOpt;
@@ -316,6 +331,12 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
 
   // ---- alternatives: the other laws' η and B, side by side -------------------------------------
   const alternatives = buildAlternatives({ N, counts, D, spec, seqLen, batchTokens, tauOpt: tau.value.tauOpt, hiddenLr, lambda, bopt: bopt.value.BoptTokens });
+  if (fitted?.lrBatch) {
+    const l = fitted.lrBatch.law;
+    const eta = Math.exp(l.lrIntercept) * counts.nonEmbedding ** l.lrExpN * D ** l.lrExpD;
+    const B = Math.exp(l.bsIntercept) * D ** l.bsExpD;
+    alternatives.push({ source: "fitted:lr-batch", title: "your lr-batch fit", verified: true, peakLr: eta, batchTokens: B, weightDecay: weightDecayForTimescale(B, eta, tau.value.tauOpt, D) });
+  }
 
   const planOut: Plan = {
     lmplanPlanVersion: 1,
@@ -351,9 +372,9 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
       parameterization: p,
       baseLr: n(p.embedding.lr, "LR", lrSource === "power-scheduler" ? "power-scheduler" : p.source, parameterization === "sp" ? "SP: one LR for every group" : `η_base of the ${base.title} (embeddings, norms, biases)`),
       hiddenLr: n(hiddenLr, "LR", lrSource, lrDerivation),
-      tauOpt: n(tau.value.tauOpt, "fraction of training", "power-lines-tau", `τ_opt = 1.084 · TPP^−0.527 = 1.084 · ${s4(tpp)}^−0.527`),
-      weightDecay: n(lambda, "", req.weightDecay !== undefined ? "user" : "power-lines-tau", req.weightDecay !== undefined ? `as given (λ_opt would be ${s4(lambdaOpt)})` : `λ = B/(η·τ_opt·D) = ${batchTokens} / (${s4(hiddenLr)} · ${s4(tau.value.tauOpt)} · ${c(D)}), with η the hidden-weight LR. Other conventions: CompleteP Table 1 and microsoft/mup MuAdam scale hidden λ by m_d; Cerebras configs keep 0.1`),
-      tau: n(tauUsed, "fraction of training", "power-lines-tau", `τ = B/(η·λ·D) = ${batchTokens} / (${s4(hiddenLr)} · ${s4(lambda)} · ${c(D)})`),
+      tauOpt: n(tau.value.tauOpt, "fraction of training", tauSource, `${tauFormula} at TPP ${s4(tpp)}`),
+      weightDecay: n(lambda, "", req.weightDecay !== undefined ? "user" : tauSource, req.weightDecay !== undefined ? `as given (λ_opt would be ${s4(lambdaOpt)})` : `λ = B/(η·τ_opt·D) = ${batchTokens} / (${s4(hiddenLr)} · ${s4(tau.value.tauOpt)} · ${c(D)}), with η the hidden-weight LR. Other conventions: CompleteP Table 1 and microsoft/mup MuAdam scale hidden λ by m_d; Cerebras configs keep 0.1`),
+      tau: n(tauUsed, "fraction of training", tauSource, `τ = B/(η·λ·D) = ${batchTokens} / (${s4(hiddenLr)} · ${s4(lambda)} · ${c(D)})`),
       beta1: n(0.9, "", "mup-cerebras", "AdamW β1 of the Cerebras-GPT and BTLM configs"),
       beta2: beta2FromPorian ? n(0.99, "", "porian", `batch ${s4(batchTokens / 2048)} ≤ 192 sequences of 2048: β2 = 0.99 (Porian et al.) [unverified]`) : n(0.95, "", "mup-cerebras", "AdamW β2 of the Cerebras-GPT and BTLM configs (Porian et al.: 0.95 above 192 sequences)"),
       eps: n(1e-8 * p.adamEpsMultiplier, "", p.kind === "completep" ? "completep" : "mup-cerebras", p.kind === "completep" ? `1e-8 × m_N^−1·m_L^−1 = 1e-8 × ${s4(p.adamEpsMultiplier)}` : "AdamW ε of the Cerebras-GPT and BTLM configs"),
@@ -395,6 +416,24 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   };
   if (preset?.recipe) planOut.comparison = compareWithRecipe(preset, planOut, base);
   return { ok: true, value: planOut };
+}
+
+/** A Chinchilla-form law with the user's fitted parameters (from lmplan fit loss). */
+function fittedLossLaw(params: ChinchillaParams) {
+  const law = defineLaw<{ N: number; D: number }, { L: number }>({
+    id: "fitted:loss",
+    title: "your fitted loss law",
+    citation: { short: "lmplan fit loss", locator: "your runs" },
+    verified: true,
+    formula: `L = ${s4(params.E)} + ${s4(params.A)}/N^${s4(params.alpha)} + ${s4(params.B)}/D^${s4(params.beta)} (your fit)`,
+    notes: [],
+    inputs: { N: { unit: "params", description: "total parameters" }, D: { unit: "tokens", description: "training tokens" } },
+    outputs: { L: { unit: "nats/token", description: "predicted final loss" } },
+    fitRange: {},
+    fitRangeNote: "the range of your runs",
+    compute: ({ N, D }) => ({ L: chinchillaLoss(params, N, D) }),
+  });
+  return { law, params };
 }
 
 function chooseMicroBatch(

@@ -67,6 +67,16 @@ function field<S extends z.ZodType>(schema: S, meta: FieldMeta) {
   return schema.optional().meta(meta as unknown as Record<string, unknown>);
 }
 
+const finite = z.number().refine(Number.isFinite, "a finite number");
+/** Laws fitted by `lmplan fit … --out`; the CLI's --laws reads the file into this field. */
+export const FittedLawsSchema = z.object({
+  loss: z.object({ form: z.literal("chinchilla"), params: z.object({ A: finite.positive(), B: finite.positive(), E: finite.positive(), alpha: finite.positive(), beta: finite.positive() }), source: z.unknown().optional() }).passthrough().optional(),
+  timescale: z.object({ form: z.literal("power-lines"), coefficient: finite.positive(), exponent: finite, source: z.unknown().optional() }).passthrough().optional(),
+  lrBatch: z.object({ form: z.literal("step-law"), law: z.object({ lrIntercept: finite, lrExpN: finite, lrExpD: finite, bsIntercept: finite, bsExpD: finite }), source: z.unknown().optional() }).passthrough().optional(),
+  curves: z.unknown().optional(),
+}).passthrough();
+export type FittedLaws = z.output<typeof FittedLawsSchema>;
+
 export const PlanRequestSchema = z.strictObject({
   preset: field(oneOf(PRESET_IDS), {
     flag: "--preset <id>",
@@ -215,6 +225,11 @@ export const PlanRequestSchema = z.strictObject({
     unit: "",
     defaultNote: "auto",
   }),
+  fittedLaws: FittedLawsSchema.optional().meta({
+    flag: "--laws <file>",
+    description: "plan with your own laws: a file written by lmplan fit … --out (loss, timescale, lr-batch)",
+    unit: "",
+  } as unknown as Record<string, unknown>),
   aspectRatio: field(numberIn({ min: 1, max: 10000, what: "d_model / n_layers" }), {
     flag: "--aspect-ratio <ratio>",
     description: "d_model / n_layers for the shape chooser",
@@ -248,7 +263,7 @@ function toIssue(i: z.core.$ZodIssue, input: unknown): Issue {
   if (i.code === "invalid_type" && path.length === 0) {
     return { code: "invalid_value", path: ["request"], expected: "a JSON object of plan fields", received: describeReceived(input) };
   }
-  const expected = (i.code === "custom" && typeof i.params?.expected === "string" ? i.params.expected : undefined) ?? i.message;
+  const expected = (i.code === "custom" && typeof i.params?.expected === "string" ? i.params.expected : undefined) ?? (path[0] === "fittedLaws" ? `a fitted-laws file written by lmplan fit --out (${i.message})` : i.message);
   return { code: "invalid_value", path, expected, received: describeReceived(received) };
 }
 
