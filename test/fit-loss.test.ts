@@ -93,3 +93,17 @@ describe("fit loss: synthetic recovery and bad input", () => {
     if (!bad.ok) expect(bad.issues[0]?.expected).toContain("N, D, loss");
   });
 });
+
+describe("multistart on worker threads", () => {
+  it("gives exactly the serial result (runs the built worker from dist/)", async () => {
+    // The worker runs compiled JS; `npm test` builds before vitest.
+    const { fitChinchillaParallel } = (await import(new URL("../dist/fit/pool.js", import.meta.url).href)) as typeof import("../src/fit/pool.js");
+    const pts = chinchillaPoints().slice(0, 120);
+    const starts = hoffmannGrid().filter((_, i) => i % 9 === 0);
+    const serial = fitChinchilla(pts, starts);
+    const parallel = await fitChinchillaParallel(pts, starts, 2);
+    expect(parallel.objective).toBe(serial.objective);
+    expect(parallel.params).toEqual(serial.params);
+    expect(parallel.diagnostics.reachedBest).toBe(serial.diagnostics.reachedBest);
+  });
+});

@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import { invalid, type Issue } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
-import { fitLoss, type LossFitReport } from "../fit/loss.js";
+import { dropHighestLoss, fitLoss, type LossFitReport } from "../fit/loss.js";
+import { fitChinchillaParallel } from "../fit/pool.js";
 import { fitLrBatch, type LrBatchReport } from "../fit/lr-batch.js";
 import { fitTimescale, type TimescaleReport } from "../fit/timescale.js";
 import { stepLaw } from "../laws/step-law.js";
@@ -263,15 +264,19 @@ export function registerFit(program: Command, io: FitIo): void {
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .action((file: string, o: Record<string, string | boolean | undefined>) => {
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const { table, skipped } = load(file, LOSS_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
       if (table.headers.D === undefined && table.headers.C === undefined) {
         throw new FitInputError([invalid("D", 'a tokens column (D) or a compute column (C, with D = C/(6N)); name one or pass --map D=… or --map C=…', "neither")]);
       }
       const points: LossPoint[] = table.rows.map((r) => ({ N: r.N as number, D: r.D ?? (r.C as number) / (6 * (r.N as number)), L: r.L as number }));
       const bootstrap = nonNegInt("bootstrap", o.bootstrap as string, 200);
+      const dropHighest = nonNegInt("dropHighest", o.dropHighest as string, 0);
+      const { used } = dropHighestLoss(points, dropHighest);
+      const gridFit = used.length >= 6 ? await fitChinchillaParallel(used) : undefined;
       const res = fitLoss(points, {
-        dropHighest: nonNegInt("dropHighest", o.dropHighest as string, 0),
+        dropHighest,
+        ...(gridFit ? { gridFit } : {}),
         bootstrap,
         seed: nonNegInt("seed", o.seed as string, 1),
         onProgress: progress(io, "bootstrap"),

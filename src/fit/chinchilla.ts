@@ -46,10 +46,24 @@ export function chinchillaObjective(logN: Float64Array, logD: Float64Array, logL
       const ld = logD[i] as number;
       const t1 = a - alpha * ln;
       const t2 = b - beta * ld;
-      const m = Math.max(t1, t2, e);
-      const e1 = Math.exp(t1 - m);
-      const e2 = Math.exp(t2 - m);
-      const e3 = Math.exp(e - m);
+      // log-sum-exp shifted by the largest term, whose exponential is exactly 1 (one exp saved per point)
+      let m: number, e1: number, e2: number, e3: number;
+      if (t1 >= t2 && t1 >= e) {
+        m = t1;
+        e1 = 1;
+        e2 = Math.exp(t2 - m);
+        e3 = Math.exp(e - m);
+      } else if (t2 >= e) {
+        m = t2;
+        e1 = Math.exp(t1 - m);
+        e2 = 1;
+        e3 = Math.exp(e - m);
+      } else {
+        m = e;
+        e1 = Math.exp(t1 - m);
+        e2 = Math.exp(t2 - m);
+        e3 = 1;
+      }
       const s = e1 + e2 + e3;
       const r = m + Math.log(s) - (logL[i] as number);
       f += huber(delta, r);
@@ -97,26 +111,38 @@ export function toParams(x: ArrayLike<number>): ChinchillaParams {
   return { A: Math.exp(x[0] as number), B: Math.exp(x[1] as number), E: Math.exp(x[2] as number), alpha: x[3] as number, beta: x[4] as number };
 }
 
-/** Minimise from each start; returns the best fit and how many starts reached it. */
-export function fitChinchilla(
-  points: readonly LossPoint[],
-  starts: readonly number[][] = hoffmannGrid(),
-  delta = HOFFMANN_DELTA,
-  options: Partial<LbfgsOptions> = {},
-): ChinchillaFit {
+/** Per-start outcome, small enough to pass between threads. */
+export interface StartResult {
+  x: number[];
+  f: number;
+  converged: boolean;
+  gradNorm: number;
+  iterations: number;
+  reason: LbfgsResult["reason"];
+}
+
+/** Minimise from each start (the unit of work a worker thread does). */
+export function runStarts(points: readonly LossPoint[], starts: readonly number[][], delta = HOFFMANN_DELTA, options: Partial<LbfgsOptions> = {}): StartResult[] {
   const logN = Float64Array.from(points, (p) => Math.log(p.N));
   const logD = Float64Array.from(points, (p) => Math.log(p.D));
   const logL = Float64Array.from(points, (p) => Math.log(p.L));
   const fn = chinchillaObjective(logN, logD, logL, delta);
-  const results = starts.map((s) => lbfgs(fn, s, options));
-  let best = results[0] as LbfgsResult;
+  return starts.map((s) => {
+    const r = lbfgs(fn, s, options);
+    return { x: Array.from(r.x), f: r.f, converged: r.converged, gradNorm: r.gradNorm, iterations: r.iterations, reason: r.reason };
+  });
+}
+
+/** The best start and how many starts reached it. */
+export function summarizeStarts(results: readonly StartResult[]): ChinchillaFit {
+  let best = results[0] as StartResult;
   for (const r of results) if (Number.isFinite(r.f) && (!Number.isFinite(best.f) || r.f < best.f)) best = r;
   const reachedBest = results.filter((r) => Math.abs(r.f - best.f) <= 1e-6 * Math.abs(best.f)).length;
   return {
     params: toParams(best.x),
     objective: best.f,
     diagnostics: {
-      starts: starts.length,
+      starts: results.length,
       converged: results.filter((r) => r.converged).length,
       reachedBest,
       gradNorm: best.gradNorm,
@@ -124,4 +150,14 @@ export function fitChinchilla(
       reason: best.reason,
     },
   };
+}
+
+/** Minimise from each start; returns the best fit and how many starts reached it. */
+export function fitChinchilla(
+  points: readonly LossPoint[],
+  starts: readonly number[][] = hoffmannGrid(),
+  delta = HOFFMANN_DELTA,
+  options: Partial<LbfgsOptions> = {},
+): ChinchillaFit {
+  return summarizeStarts(runStarts(points, starts, delta, options));
 }

@@ -18,6 +18,8 @@ export interface LossFitOptions {
   seed: number;
   /** Starting points; Hoffmann's 4,500-point grid by default. */
   starts?: number[][];
+  /** A grid fit already computed on the kept points (e.g. on worker threads by fitChinchillaParallel). */
+  gridFit?: ChinchillaFit;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -37,12 +39,16 @@ export interface LossFitReport {
   warnings: Warning[];
 }
 
+/** Sort by loss and set the k highest aside (Epoch drops 5 of Hoffmann's extracted points). */
+export function dropHighestLoss(points: readonly LossPoint[], k: number): { used: LossPoint[]; dropped: LossPoint[] } {
+  const sorted = [...points].sort((a, b) => b.L - a.L);
+  return { used: sorted.slice(k), dropped: sorted.slice(0, k) };
+}
+
 export function fitLoss(points: readonly LossPoint[], o: LossFitOptions): Result<LossFitReport> {
   const issues: Issue[] = [];
   if (!Number.isInteger(o.dropHighest) || o.dropHighest < 0) issues.push(invalid("dropHighest", "a whole number ≥ 0", o.dropHighest));
-  const sorted = [...points].sort((a, b) => b.L - a.L);
-  const dropped = sorted.slice(0, o.dropHighest);
-  const used = sorted.slice(o.dropHighest);
+  const { used, dropped } = dropHighestLoss(points, o.dropHighest);
   // Five parameters need at least six points to leave a residual degree of freedom.
   if (used.length < 6) issues.push(invalid("points", `at least 6 usable points for 5 parameters (after dropping ${o.dropHighest})`, `${used.length} points`));
   if (issues.length > 0) return { ok: false, issues };
@@ -53,7 +59,7 @@ export function fitLoss(points: readonly LossPoint[], o: LossFitOptions): Result
   const dups = [...seen.values()].filter((c) => c > 1).length;
   if (dups > 0) warnings.push({ code: "assumption", source: "fit", message: `${dups} (N, D) pair(s) appear more than once; each is kept as a separate observation` });
 
-  const fit = fitChinchilla(used, o.starts ?? hoffmannGrid());
+  const fit = o.gridFit ?? fitChinchilla(used, o.starts ?? hoffmannGrid());
   if (fit.diagnostics.reason !== "gtol" && fit.diagnostics.reason !== "ftol") {
     warnings.push({ code: "assumption", source: "fit", message: `the best start stopped on ${fit.diagnostics.reason} (gradient norm ${fit.diagnostics.gradNorm.toExponential(2)}); the optimum may not be exact` });
   }
