@@ -96,3 +96,41 @@ describe("synthetic recovery and input handling", () => {
     if (!r.ok) expect(r.issues[0]?.path).toEqual(["run.csv", "line 3", "step"]);
   });
 });
+
+describe("trainer logs", () => {
+  it("reads a Hugging Face trainer_state.json and says which entries it used", () => {
+    const state = {
+      global_step: 40,
+      log_history: [
+        { step: 10, loss: 4.0, learning_rate: 1e-4, epoch: 0.1 },
+        { step: 20, loss: 3.5, learning_rate: 2e-4, epoch: 0.2 },
+        { step: 20, eval_loss: 3.6, epoch: 0.2 },
+        { step: 30, loss: 3.3, learning_rate: 2e-4, epoch: 0.3 },
+        { step: 40, loss: 3.2, learning_rate: 1e-4, epoch: 0.4 },
+        { train_runtime: 100, step: 40 },
+      ],
+    };
+    const r = readCurve("trainer_state.json", JSON.stringify(state, null, 2), "jsonl");
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(Array.from(r.value.curve.steps)).toEqual([10, 20, 30, 40]);
+      expect(r.value.notes[0]).toMatch(/4 training entries of log_history used; 2 entries without a training loss/);
+    }
+  });
+
+  it("reads a W&B export CSV by its metric names", () => {
+    const csv = [
+      'Step,"run-a - train/loss","run-a - train/loss__MIN","run-a - train/loss__MAX","run-a - train/learning_rate"',
+      "10,4.0,4.0,4.0,0.0001",
+      "20,3.5,3.5,3.5,0.0002",
+      "25,,,,0.0002",
+      "30,3.3,3.3,3.3,0.0002",
+    ].join("\n");
+    const r = readCurve("export.csv", csv, "csv");
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(Array.from(r.value.curve.loss)).toEqual([4, 3.5, 3.3]);
+      expect(r.value.notes[0]).toMatch(/W&B export: .*1 rows where a metric was not logged/);
+    }
+  });
+});

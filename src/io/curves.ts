@@ -18,7 +18,68 @@ export interface LoadedCurve {
   rejected: RowIssue[];
 }
 
+/**
+ * Hugging Face Trainer's trainer_state.json → JSONL of its training entries. log_history mixes
+ * training entries (loss, learning_rate, step) with eval and summary entries; the latter are counted
+ * in a note, not dropped silently.
+ */
+export function fromTrainerState(text: string): { jsonl: string; note: string } | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const log = (doc as { log_history?: unknown })?.log_history;
+  if (!Array.isArray(log)) return undefined;
+  const train = log.filter((e) => e && typeof e === "object" && "loss" in e);
+  const other = log.length - train.length;
+  return {
+    jsonl: train.map((e) => JSON.stringify(e)).join("\n"),
+    note: `Hugging Face trainer_state.json: ${train.length} training entries of log_history used${other > 0 ? `; ${other} entries without a training loss (eval or summary) are not part of the curve` : ""}`,
+  };
+}
+
+/**
+ * A W&B "Export CSV" (columns "Step", "<run> - <metric>", "<run> - <metric>__MIN", "__MAX"): map the
+ * step, loss and LR columns by their metric names. Returns undefined for other CSVs.
+ */
+export function wandbColumnMap(text: string): Record<string, string> | undefined {
+  const header = (text.split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
+  const metrics = header.filter((h) => / - /.test(h) && !/__(MIN|MAX)$/.test(h));
+  if (metrics.length === 0 || !header.some((h) => /__(MIN|MAX)$/.test(h) || h === "Step")) return undefined;
+  const find = (re: RegExp) => metrics.find((h) => re.test(h.slice(h.lastIndexOf(" - ") + 3)));
+  const out: Record<string, string> = {};
+  const step = header.find((h) => /^(step|_step|global_step)$/i.test(h));
+  const loss = find(/^(train\/)?(loss|train_loss)$/i);
+  const lr = find(/^(train\/)?(lr|learning_rate)$/i);
+  if (step) out.step = step;
+  if (loss) out.loss = loss;
+  if (lr) out.lr = lr;
+  return out;
+}
+
 export function readCurve(name: string, text: string, format: "csv" | "jsonl", map: Record<string, string> = {}): Result<LoadedCurve> {
+  const preNotes: string[] = [];
+  const hf = fromTrainerState(text);
+  if (hf) {
+    text = hf.jsonl;
+    format = "jsonl";
+    preNotes.push(hf.note);
+  }
+  const wandb = format === "csv" ? wandbColumnMap(text) : undefined;
+  if (wandb && Object.keys(map).length === 0) {
+    map = wandb;
+    // W&B exports leave a cell blank where a metric was not logged at that step: those rows are not
+    // part of the curve (counted below), unlike a malformed value.
+    const lines = text.split(/\r?\n/);
+    const header = (lines[0] ?? "").split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
+    const idx = [wandb.step, wandb.loss, wandb.lr].map((h) => header.indexOf(h ?? ""));
+    const kept = lines.slice(1).filter((l) => l.trim() !== "" && idx.every((i) => i < 0 || (l.split(",")[i] ?? "").trim().replace(/"/g, "") !== ""));
+    const blank = lines.slice(1).filter((l) => l.trim() !== "").length - kept.length;
+    preNotes.push(`W&B export: columns ${Object.entries(wandb).map(([k, v]) => `${k} = "${v}"`).join(", ")}${blank > 0 ? `; ${blank} rows where a metric was not logged are not part of the curve` : ""}`);
+    text = [lines[0], ...kept].join("\n");
+  }
   const t = readTable(text, format, [
     { key: "step", aliases: ["step", "steps", "iteration", "iter", "global_step", "_step"], description: "optimizer step", positive: false },
     { key: "lr", aliases: ["lr", "learning_rate", "learning rate"], description: "learning rate at that step", positive: false },
@@ -31,7 +92,7 @@ export function readCurve(name: string, text: string, format: "csv" | "jsonl", m
   for (const r of rows) if (!Number.isInteger(r.step) || r.step < 0) issues.push(invalid([name, `line ${r.line}`, "step"], "a whole number ≥ 0", r.step));
   for (let i = 1; i < rows.length; i++) if ((rows[i]?.step as number) <= (rows[i - 1]?.step as number)) issues.push(invalid([name, `line ${rows[i]?.line}`, "step"], "steps in increasing order", rows[i]?.step));
   if (issues.length > 0) return { ok: false, issues: issues.slice(0, 5) };
-  const notes: string[] = [];
+  const notes: string[] = [...preNotes];
   let lrs = mplScheduleFromName(name);
   let lrSource: LoadedCurve["lrSource"] = "mpl-name";
   if (lrs) notes.push("per-step LR from the MultiPowerLaw repository's schedule for this file name (src/data_loader.py)");

@@ -34,7 +34,7 @@ export interface Table {
 export type TableFormat = "csv" | "jsonl";
 
 export function detectFormat(name: string, text: string): TableFormat {
-  if (/\.jsonl$|\.ndjson$/i.test(name)) return "jsonl";
+  if (/\.jsonl$|\.ndjson$|\.json$/i.test(name)) return "jsonl";
   if (/\.csv$|\.tsv$/i.test(name)) return "csv";
   return text.trimStart().startsWith("{") ? "jsonl" : "csv";
 }
