@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 
@@ -129,5 +130,22 @@ describe("lmplan plan --laws", () => {
     const r = run(["plan", "--params", "1B", "--laws", `${data}chinchilla_svg_extracted_data.csv`]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^lmplan: laws: expected valid JSON/);
+  });
+});
+
+describe("lmplan fit --plot", () => {
+  it("writes an SVG with the data, the fit and the residuals", () => {
+    const dir = spawnSync("mktemp", ["-d"], { encoding: "utf8" }).stdout.trim();
+    const curves = new URL("../../shared/data/multipowerlaw_loss_curves/csv_25/", import.meta.url).pathname;
+    const r = run(["fit", "curves", `${curves}constant_24000.csv`, `${curves}wsdcon_9.csv`, "--predict", "cosine", "--plot", `${dir}/c.svg`]);
+    expect(r.status).toBe(0);
+    const svg = readFileSync(`${dir}/c.svg`, "utf8");
+    expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain("Relative residuals");
+    expect(svg).toContain("predicted cosine");
+    expect((svg.match(/<circle/g) ?? []).length).toBeGreaterThan(200);
+    expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(3);
+    // every element closes: no figure/HTML wrappers leaked into the SVG
+    expect(svg).not.toMatch(/<figure|<h2|<div/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import type { Row } from "./plot.js";
 import { invalid, type Issue } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
@@ -18,6 +19,8 @@ import { lrArray, type ScheduleSpec } from "../schedules/schedule.js";
 import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
 import { detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
+import { chinchillaLoss, computeOptimal } from "../laws/chinchilla-form.js";
+import { renderFigure, type Panel } from "./plot.js";
 
 export interface FitIo {
   out: (s: string) => void;
@@ -114,6 +117,16 @@ export function renderLossFit(r: LossFitReport, skipped: string[]): string {
   if (skipped.length > 0) out.push("", "SKIPPED ROWS", ...skipped.map((s) => `  ${s}`));
   if (r.warnings.length > 0) out.push("", "WARNINGS", ...r.warnings.map((w) => `  ! ${w.message}`));
   return `${out.join("\n")}\n`;
+}
+
+async function writePlot(path: string, panels: Panel[], io: FitIo): Promise<void> {
+  const svg = await renderFigure(panels);
+  try {
+    writeFileSync(path, svg);
+  } catch (e) {
+    throw new FitInputError([invalid("plot", "a writable file path", `${path} (${(e as NodeJS.ErrnoException).code ?? "unwritable"})`)]);
+  }
+  io.err(`wrote ${path}\n`);
 }
 
 function nonNegInt(name: string, v: string | undefined, dflt: number): number {
@@ -264,6 +277,7 @@ export function registerFit(program: Command, io: FitIo): void {
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
+    .option("--plot <file.svg>", "draw the fit, the data and the residuals (log axes) to an SVG file")
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const { table, skipped } = load(file, LOSS_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
       if (table.headers.D === undefined && table.headers.C === undefined) {
@@ -283,6 +297,20 @@ export function registerFit(program: Command, io: FitIo): void {
       });
       if (!res.ok) throw new FitInputError(res.issues);
       const r = res.value;
+      if (typeof o.plot === "string") {
+        const pts = dropHighestLoss(points, r.dropped.points.length).used.map((q) => ({ C: 6 * q.N * q.D, L: q.L, pred: chinchillaLoss(r.fit.params, q.N, q.D) }));
+        const cs = pts.map((q) => q.C);
+        const [lo, hi] = [Math.min(...cs), Math.max(...cs)];
+        const frontier = Array.from({ length: 60 }, (_, i) => {
+          const C = lo * (hi / lo) ** (i / 59);
+          const f = computeOptimal(r.fit.params, C);
+          return { C, L: chinchillaLoss(r.fit.params, f.N, f.D) };
+        });
+        await writePlot(o.plot, [
+          { title: "Loss vs compute: runs (black), fit per run (red), compute-optimal frontier (line)", x: { label: "compute C = 6ND (FLOPs)", log: true, format: ".0e" }, y: { label: "loss", log: true }, dots: { data: pts, x: "C", y: "L", r: 2.5 }, marks: { data: pts, x: "C", y: "pred" }, lines: [{ data: frontier, x: "C", y: "L", stroke: "#d62728" }] },
+          { title: "Residuals: log(loss) − log(fit)", x: { label: "compute C (FLOPs)", log: true, format: ".0e" }, y: { label: "log residual" }, dots: { data: pts.map((q) => ({ C: q.C, res: Math.log(q.L) - Math.log(q.pred) })), x: "C", y: "res" }, rule: 0 },
+        ], io);
+      }
       if (typeof o.out === "string") {
         writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, source: file });
       }
@@ -301,7 +329,8 @@ export function registerFit(program: Command, io: FitIo): void {
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .action((file: string, o: Record<string, string | boolean | undefined>) => {
+    .option("--plot <file.svg>", "draw fitted vs best η and batch per group (log axes) to an SVG file")
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const mapText = [o.map, typeof o.loss === "string" ? `loss=${o.loss}` : undefined].filter(Boolean).join(",");
       const { table, skipped } = load(file, LR_BATCH_COLUMNS, mapText || undefined, o.skipBadRows === true, io);
       const seqLen = Number(o.seqLen);
@@ -312,6 +341,17 @@ export function registerFit(program: Command, io: FitIo): void {
       const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, loss: r.loss as number }));
       const res = fitLrBatch(runs, { threshold, bootstrap: nonNegInt("bootstrap", o.bootstrap as string, 1000), seed: nonNegInt("seed", o.seed as string, 1), onProgress: progress(io, "bootstrap") });
       if (!res.ok) throw new FitInputError(res.issues);
+      if (typeof o.plot === "string") {
+        const g = res.value.groups.map((x) => ({ bestLr: x.bestLr, predictedLr: x.predictedLr, bestBatchTokens: x.bestBatchTokens, predictedBatchTokens: x.predictedBatchTokens }));
+        const lim = (k: "bestLr" | "predictedLr" | "bestBatchTokens" | "predictedBatchTokens", k2: typeof k) => {
+          const v = g.flatMap((x) => [x[k], x[k2]]);
+          return [{ a: Math.min(...v), b: Math.min(...v) }, { a: Math.max(...v), b: Math.max(...v) }];
+        };
+        await writePlot(o.plot, [
+          { title: "Peak LR: each group's best run (x) vs the fitted law (y); line y = x", x: { label: "best η", log: true }, y: { label: "fitted η", log: true }, dots: { data: g, x: "bestLr", y: "predictedLr" }, lines: [{ data: lim("bestLr", "predictedLr"), x: "a", y: "b", stroke: "#999", dash: true }] },
+          { title: "Batch: each group's best run (x) vs the fitted law (y), tokens", x: { label: "best batch", log: true }, y: { label: "fitted batch", log: true }, dots: { data: g, x: "bestBatchTokens", y: "predictedBatchTokens" }, lines: [{ data: lim("bestBatchTokens", "predictedBatchTokens"), x: "a", y: "b", stroke: "#999", dash: true }] },
+        ], io);
+      }
       if (typeof o.out === "string") writeFitted(o.out, "lrBatch", { form: "step-law", law: res.value.law, intervals: res.value.intervals, source: file });
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderLrBatch(res.value) + (skipped.length > 0 ? `\nROWS NOT USED\n${skipped.map((x) => `  ${x}`).join("\n")}\n` : ""));
     });
@@ -326,7 +366,8 @@ export function registerFit(program: Command, io: FitIo): void {
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .action((file: string, o: Record<string, string | boolean | undefined>) => {
+    .option("--plot <file.svg>", "draw τ_opt against TPP with the fit and Power Lines (log axes) to an SVG file")
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const { table, skipped } = load(file, TIMESCALE_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
       const seqLen = Number(o.seqLen);
       if (!Number.isInteger(seqLen) || seqLen < 1) throw new FitInputError([invalid("seqLen", "a whole number of tokens ≥ 1", o.seqLen)]);
@@ -334,6 +375,14 @@ export function registerFit(program: Command, io: FitIo): void {
       const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, weightDecay: r.wd as number, loss: r.loss as number }));
       const res = fitTimescale(runs, { bootstrap: nonNegInt("bootstrap", o.bootstrap as string, 1000), seed: nonNegInt("seed", o.seed as string, 1) });
       if (!res.ok) throw new FitInputError(res.issues);
+      if (typeof o.plot === "string") {
+        const tpps = res.value.groups.map((g) => g.TPP);
+        const line = (c: number, m: number) => [Math.min(...tpps), Math.max(...tpps)].map((t) => ({ TPP: t, tau: c * t ** m }));
+        await writePlot(o.plot, [
+          { title: "τ_opt vs tokens per parameter: sweeps (dots), your fit (red), Power Lines (dashed)", x: { label: "TPP", log: true }, y: { label: "τ_opt", log: true }, dots: { data: res.value.groups.map((g) => ({ TPP: g.TPP, tau: g.tauOpt })), x: "TPP", y: "tau" }, lines: [{ data: line(res.value.coefficient, res.value.exponent), x: "TPP", y: "tau" }, { data: line(1.084, -0.527), x: "TPP", y: "tau", stroke: "#999", dash: true }] },
+          { title: "Residuals: log τ_opt − log fit", x: { label: "TPP", log: true }, y: { label: "log residual" }, dots: { data: res.value.groups.map((g) => ({ TPP: g.TPP, r: Math.log(g.tauOpt / (res.value.coefficient * g.TPP ** res.value.exponent)) })), x: "TPP", y: "r" }, rule: 0 },
+        ], io);
+      }
       if (typeof o.out === "string") writeFitted(o.out, "timescale", { form: "power-lines", coefficient: res.value.coefficient, exponent: res.value.exponent, intervals: res.value.intervals, source: file });
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderTimescale(res.value));
     });
@@ -348,7 +397,8 @@ export function registerFit(program: Command, io: FitIo): void {
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .action((files: string[], o: Record<string, unknown>) => {
+    .option("--plot <file.svg>", "draw the logged and fitted curves (and --predict) with residuals to an SVG file")
+    .action(async (files: string[], o: Record<string, unknown>) => {
       const optimizer = o.optimizer as string;
       if (optimizer !== "adamw-authors" && optimizer !== "lbfgs") throw new FitInputError([invalid("optimizer", "adamw-authors or lbfgs", optimizer)]);
       const train = loadCurves(files, o.map as string | undefined, o.skipBadRows === true, io);
@@ -366,6 +416,28 @@ export function registerFit(program: Command, io: FitIo): void {
         const from = Math.max(spec.warmupSteps, 1);
         const steps = Array.from({ length: 21 }, (_, i) => Math.round(from + (i * (spec.totalSteps - 1 - from)) / 20));
         prediction = { schedule: spec, steps, loss: Array.from(predictCurve(fitted.params, prepareSchedule(lrs), steps)) };
+      }
+      if (typeof o.plot === "string") {
+        const all = [...trainErr.map((e) => ({ ...e, role: "fit" })), ...evalErr.map((e) => ({ ...e, role: "held out" }))];
+        const curveOf = (name: string) => [...train.curves, ...(held?.curves ?? [])].find((c) => c.name === name) as CurveData;
+        const obs: Row[] = [];
+        const pred: Row[] = [];
+        const res: Row[] = [];
+        for (const e of all) {
+          const c = curveOf(e.name);
+          const label = `${e.name.replace(/^.*[\\/]/, "")} (${e.role})`;
+          c.steps.forEach((s, i) => {
+            obs.push({ step: s, loss: c.loss[i] as number, curve: label });
+            pred.push({ step: s, loss: e.pred[i] as number, curve: label });
+            res.push({ step: s, r: (e.pred[i] as number) / (c.loss[i] as number) - 1, curve: label });
+          });
+        }
+        if (prediction) prediction.steps.forEach((s, i) => pred.push({ step: s, loss: prediction.loss[i] as number, curve: `predicted ${o.predict}` }));
+        const series = [...new Set(pred.map((r) => r.curve as string))];
+        await writePlot(o.plot, [
+          { title: "Loss curves: logged (dots) and the multi-power law (lines)", x: { label: "step" }, y: { label: "loss", log: true }, dots: { data: obs, x: "step", y: "loss", stroke: "curve" }, lines: [{ data: pred, x: "step", y: "loss", z: "curve" }], series },
+          { title: "Relative residuals: fit / logged − 1", x: { label: "step" }, y: { label: "relative error" }, dots: { data: res, x: "step", y: "r", stroke: "curve" }, rule: 0, series },
+        ], io);
       }
       if (typeof o.out === "string") writeFitted(o.out, "curves", { form: "multi-power", params: fitted.params, optimizer: fitted.optimizer, source: files });
       if (o.json) {
