@@ -107,3 +107,16 @@ describe("multistart on worker threads", () => {
     expect(parallel.diagnostics.reachedBest).toBe(serial.diagnostics.reachedBest);
   });
 });
+
+describe("units in headers and cells", () => {
+  it("reads 'params (B)' as billions and cells like 627B as counts", () => {
+    const text = "params (B),tokens,loss\n1.3,26B,2.9\n0.125,2.5e9,3.4\n";
+    const t = readTable(text, "csv", [
+      { key: "N", aliases: ["params"], description: "N", positive: true },
+      { key: "D", aliases: ["tokens"], description: "D", positive: true },
+      { key: "L", aliases: ["loss"], description: "loss", positive: true },
+    ]);
+    expect(t.ok).toBe(true);
+    if (t.ok) expect(t.value.rows).toEqual([{ N: 1.3e9, D: 26e9, L: 2.9 }, { N: 0.125e9, D: 2.5e9, L: 3.4 }]);
+  });
+});

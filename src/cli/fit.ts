@@ -265,20 +265,29 @@ export function renderTimescale(r: TimescaleReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function registerFit(program: Command, io: FitIo): void {
-  const fit = program.command("fit").description("fit published laws to your own sweeps (loss; more fitters: see lmplan fit --help)");
-  fit
-    .command("loss <file>")
-    .description("fit L = E + A/N^α + B/D^β to (N, D or C, loss) runs from a CSV or JSONL file (- for stdin)")
-    .option("--map <pairs>", 'column names, e.g. N="Model Size",C="Training FLOP" (fields: N, D, C, L)')
-    .option("--drop-highest <k>", "drop the k highest-loss points first (Epoch drops 5 of Hoffmann's)", "0")
-    .option("--bootstrap <n>", "bootstrap resamples for 95% intervals (0 for none)", "200")
-    .option("--seed <n>", "bootstrap seed", "1")
+/** The options every fitter shares, declared once. */
+function withCommonOptions(cmd: Command, o: { mapFields: string; plot: string; bootstrap?: string }): Command {
+  cmd.option("--map <pairs>", `column names as field=column pairs (fields: ${o.mapFields})`);
+  if (o.bootstrap !== undefined) {
+    cmd.option("--bootstrap <n>", "bootstrap resamples for 95% intervals (0 for none)", o.bootstrap);
+    cmd.option("--seed <n>", "bootstrap seed", "1");
+  }
+  return cmd
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .option("--plot <file.svg>", "draw the fit, the data and the residuals (log axes) to an SVG file")
-    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+    .option("--plot <file.svg>", o.plot);
+}
+
+export function registerFit(program: Command, io: FitIo): void {
+  const fit = program.command("fit").description("fit the published laws to your own runs: loss, lr-batch, timescale, curves");
+  withCommonOptions(
+    fit
+      .command("loss <file>")
+      .description("fit L = E + A/N^α + B/D^β to (N, D or C, loss) runs from a CSV or JSONL file (- for stdin)")
+      .option("--drop-highest <k>", "drop the k highest-loss points first (Epoch drops 5 of Hoffmann's)", "0"),
+    { mapFields: 'N, D, C, L; e.g. N="Model Size",C="Training FLOP"', bootstrap: "200", plot: "draw the fit, the data and the residuals (log axes) to an SVG file" },
+  ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const { table, skipped } = load(file, LOSS_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
       if (table.headers.D === undefined && table.headers.C === undefined) {
         throw new FitInputError([invalid("D", 'a tokens column (D) or a compute column (C, with D = C/(6N)); name one or pass --map D=… or --map C=…', "neither")]);
@@ -317,20 +326,15 @@ export function registerFit(program: Command, io: FitIo): void {
       io.out(o.json ? `${JSON.stringify({ ...r, skippedRows: skipped }, null, 2)}\n` : renderLossFit(r, skipped));
     });
 
-  fit
-    .command("lr-batch <file>")
-    .description("fit η_opt = c·N^a·D^b and B_opt = c·D^b to a grid of runs over (N, D, lr, batch) — Step Law's method")
-    .option("--map <pairs>", 'column names, e.g. loss="smooth loss" (fields: N, D, lr, bs, batchTokens, loss)')
-    .option("--loss <column>", "the loss column to use (shorthand for --map loss=<column>)")
-    .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048")
-    .option("--threshold <fraction>", "runs within this fraction of a group's best loss count as optimal (Step Law: 0.0025)", "0.0025")
-    .option("--bootstrap <n>", "bootstrap resamples for 95% intervals", "1000")
-    .option("--seed <n>", "bootstrap seed", "1")
-    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
-    .option("--json", "print the fit as JSON")
-    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .option("--plot <file.svg>", "draw fitted vs best η and batch per group (log axes) to an SVG file")
-    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+  withCommonOptions(
+    fit
+      .command("lr-batch <file>")
+      .description("fit η_opt = c·N^a·D^b and B_opt = c·D^b to a grid of runs over (N, D, lr, batch) — Step Law's method")
+      .option("--loss <column>", "the loss column to use (shorthand for --map loss=<column>)")
+      .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048")
+      .option("--threshold <fraction>", "runs within this fraction of a group's best loss count as optimal (Step Law: 0.0025)", "0.0025"),
+    { mapFields: 'N, D, lr, bs, batchTokens, loss; e.g. loss="smooth loss"', bootstrap: "1000", plot: "draw fitted vs best η and batch per group (log axes) to an SVG file" },
+  ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const mapText = [o.map, typeof o.loss === "string" ? `loss=${o.loss}` : undefined].filter(Boolean).join(",");
       const { table, skipped } = load(file, LR_BATCH_COLUMNS, mapText || undefined, o.skipBadRows === true, io);
       const seqLen = Number(o.seqLen);
@@ -356,18 +360,13 @@ export function registerFit(program: Command, io: FitIo): void {
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderLrBatch(res.value) + (skipped.length > 0 ? `\nROWS NOT USED\n${skipped.map((x) => `  ${x}`).join("\n")}\n` : ""));
     });
 
-  fit
-    .command("timescale <file>")
-    .description("fit τ_opt = c·TPP^m from weight-decay sweeps over (N, D, batch, lr, wd, loss) — Power Lines' method")
-    .option("--map <pairs>", "column names (fields: N, D, lr, bs, batchTokens, wd, loss)")
-    .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048")
-    .option("--bootstrap <n>", "bootstrap resamples for 95% intervals", "1000")
-    .option("--seed <n>", "bootstrap seed", "1")
-    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
-    .option("--json", "print the fit as JSON")
-    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .option("--plot <file.svg>", "draw τ_opt against TPP with the fit and Power Lines (log axes) to an SVG file")
-    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+  withCommonOptions(
+    fit
+      .command("timescale <file>")
+      .description("fit τ_opt = c·TPP^m from weight-decay sweeps over (N, D, batch, lr, wd, loss) — Power Lines' method")
+      .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048"),
+    { mapFields: "N, D, lr, bs, batchTokens, wd, loss", bootstrap: "1000", plot: "draw τ_opt against TPP with the fit and Power Lines (log axes) to an SVG file" },
+  ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const { table, skipped } = load(file, TIMESCALE_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
       const seqLen = Number(o.seqLen);
       if (!Number.isInteger(seqLen) || seqLen < 1) throw new FitInputError([invalid("seqLen", "a whole number of tokens ≥ 1", o.seqLen)]);
@@ -387,18 +386,15 @@ export function registerFit(program: Command, io: FitIo): void {
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderTimescale(res.value));
     });
 
-  fit
-    .command("curves <files...>")
-    .description("fit the multi-power law (arXiv 2503.12811) to whole loss curves (step, lr, loss) and predict other schedules")
-    .option("--eval <files...>", "held-out curves to report the fit's error on")
-    .option("--predict <schedule>", "predict a schedule: linear | cosine | constant | wsd:<fraction>, then ,steps=N,peak=LR,warmup=N,min=RATIO")
-    .option("--optimizer <name>", "adamw-authors (the paper's procedure; default) or lbfgs (the objective's minimum)", "adamw-authors")
-    .option("--map <pairs>", 'column names, e.g. step=iter,lr=learning_rate,loss="train/loss"')
-    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
-    .option("--json", "print the fit as JSON")
-    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
-    .option("--plot <file.svg>", "draw the logged and fitted curves (and --predict) with residuals to an SVG file")
-    .action(async (files: string[], o: Record<string, unknown>) => {
+  withCommonOptions(
+    fit
+      .command("curves <files...>")
+      .description("fit the multi-power law (arXiv 2503.12811) to whole loss curves (step, lr, loss) and predict other schedules")
+      .option("--eval <files...>", "held-out curves to report the fit's error on")
+      .option("--predict <schedule>", "predict a schedule: linear | cosine | constant | wsd:<fraction>, then ,steps=N,peak=LR,warmup=N,min=RATIO")
+      .option("--optimizer <name>", "adamw-authors (the paper's procedure; default) or lbfgs (the objective's minimum)", "adamw-authors"),
+    { mapFields: 'step, lr, loss; e.g. step=iter,loss="train/loss"', plot: "draw the logged and fitted curves (and --predict) with residuals to an SVG file" },
+  ).action(async (files: string[], o: Record<string, unknown>) => {
       const optimizer = o.optimizer as string;
       if (optimizer !== "adamw-authors" && optimizer !== "lbfgs") throw new FitInputError([invalid("optimizer", "adamw-authors or lbfgs", optimizer)]);
       const train = loadCurves(files, o.map as string | undefined, o.skipBadRows === true, io);

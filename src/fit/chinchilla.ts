@@ -22,7 +22,8 @@ export function huber(delta: number, r: number): number {
   return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
 }
 
-function huberGrad(delta: number, r: number): number {
+/** d Huber_δ(r) / dr. */
+export function huberGrad(delta: number, r: number): number {
   return Math.abs(r) <= delta ? r : delta * Math.sign(r);
 }
 

@@ -11,7 +11,7 @@
  * error lmplan reports is computed exactly.
  */
 import { MPL_KEYS, predictCurve, prepareSchedule, type MultiPowerParams } from "../laws/multi-power-law.js";
-import { huber } from "./chinchilla.js";
+import { huber, huberGrad } from "./chinchilla.js";
 import { lbfgs, type LbfgsResult } from "./lbfgs.js";
 
 export interface CurveData {
@@ -111,7 +111,7 @@ function objective(curves: Blocked[]) {
         if (!(pred > 0)) return Infinity;
         const r = (c.logLoss[i] as number) - Math.log(pred);
         f += huber(DELTA, r);
-        const h = -(Math.abs(r) <= DELTA ? r : DELTA * Math.sign(r)) / pred;
+        const h = -huberGrad(DELTA, r) / pred; // d/d(pred) of Huber(log loss − log pred)
         grad[0] = (grad[0] as number) + h * L0;
         grad[1] = (grad[1] as number) + h * A * pw;
         grad[2] = (grad[2] as number) + h * -A * pw * (c.logS1[i] as number) * alpha;
@@ -165,7 +165,7 @@ export function initialGuess(curves: CurveData[]): number[] {
         if (!(pred > 0)) return Infinity;
         const r = (d.logLoss[i] as number) - Math.log(pred);
         f += huber(DELTA, r);
-        const h = -(Math.abs(r) <= DELTA ? r : DELTA * Math.sign(r)) / pred;
+        const h = -huberGrad(DELTA, r) / pred; // d/d(pred) of Huber(log loss − log pred)
         grad[0] = (grad[0] as number) + h * L0;
         grad[1] = (grad[1] as number) + h * A * pw;
         grad[2] = (grad[2] as number) + h * -A * pw * (d.logS1[i] as number) * alpha;

@@ -5,6 +5,25 @@
  */
 import Papa from "papaparse";
 import { invalid, missing, type Issue } from "../errors.js";
+import { COUNT_SUFFIXES } from "../units/parse.js";
+
+/** A unit multiplier written in a header: "params (B)", "tokens [M]", "N_B" → 1e9, 1e6, 1e9. */
+export function headerMultiplier(header: string): number {
+  const m = /(?:\(([KMBGTP])\)|\[([KMBGTP])\]|_([KMBGTP]))\s*$/.exec(header.trim());
+  const suffix = m?.[1] ?? m?.[2] ?? m?.[3];
+  return suffix ? (COUNT_SUFFIXES[suffix] as number) : 1;
+}
+
+/** A cell as a number: plain ("1.3e9") or with a count suffix as people write it ("1.3B", "627B"). */
+export function cellNumber(raw: unknown): number {
+  if (typeof raw === "number") return raw;
+  if (typeof raw !== "string" || raw.trim() === "") return NaN;
+  const t = raw.trim();
+  const plain = Number(t);
+  if (!Number.isNaN(plain)) return plain;
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([KMBGTP])$/i.exec(t);
+  return m ? Number(m[1]) * (COUNT_SUFFIXES[(m[2] as string).toUpperCase()] as number) : NaN;
+}
 
 export interface ColumnSpec {
   key: string;
@@ -53,12 +72,14 @@ export function parseColumnMap(text: string | undefined): { ok: true; value: Rec
 
 export function readTable(text: string, format: TableFormat, columns: readonly ColumnSpec[], map: Record<string, string> = {}): { ok: true; value: Table } | { ok: false; issues: Issue[] } {
   let records: Record<string, unknown>[];
+  let fields: string[] | undefined;
   let headerLine = 0;
   const recordLines: number[] = [];
   const rejected: RowIssue[] = [];
   if (format === "csv") {
     const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: "greedy", dynamicTyping: false });
     records = parsed.data;
+    fields = parsed.meta.fields;
     headerLine = 1;
     // papaparse reports the data row index; with greedy empty-line skipping, recover line numbers by counting.
     const physical = text.split(/\r?\n/);
@@ -87,12 +108,14 @@ export function readTable(text: string, format: TableFormat, columns: readonly C
       }
     });
   }
-  const available = records.length > 0 ? Object.keys(records[0] as object) : [];
+  const available = fields ?? (records.length > 0 ? Object.keys(records[0] as object) : []);
   const headers: Record<string, string> = {};
   const issues: Issue[] = [];
   for (const c of columns) {
     const wanted = map[c.key];
-    const found = wanted !== undefined ? available.find((h) => h === wanted) : available.find((h) => c.aliases.some((a) => a.toLowerCase() === h.trim().toLowerCase()));
+    // Aliases match the header with any unit marker removed: "params (B)" is a "params" column in billions.
+    const bare = (h: string) => h.trim().replace(/\s*(\([KMBGTP]\)|\[[KMBGTP]\]|_[KMBGTP])$/, "").toLowerCase();
+    const found = wanted !== undefined ? available.find((h) => h === wanted) : available.find((h) => c.aliases.some((a) => a.toLowerCase() === h.trim().toLowerCase() || a.toLowerCase() === bare(h)));
     if (found !== undefined) headers[c.key] = found;
     else if (wanted !== undefined) issues.push(invalid(["map", c.key], `a column of the file (${available.join(", ")})`, wanted));
     else if (!c.optional) issues.push(missing([c.key], `a column for ${c.description}: name it ${c.aliases.map((a) => `"${a}"`).join(" or ")}, or pass --map ${c.key}="<your column>" (columns: ${available.join(", ")})`));
@@ -112,7 +135,7 @@ export function readTable(text: string, format: TableFormat, columns: readonly C
       const h = headers[c.key];
       if (h === undefined) continue;
       const raw = rec[h];
-      const x = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+      const x = cellNumber(raw) * headerMultiplier(h);
       const ok = Number.isFinite(x) && (!c.positive || x > 0);
       if (!ok) {
         rejected.push({ line, issue: invalid([`line ${line}`, h], c.positive ? "a positive finite number" : "a finite number", raw) });
