@@ -10,7 +10,7 @@ import { fitChinchillaParallel } from "../dist/fit/pool.js";
 import { availableParallelism } from "node:os";
 import { readTable } from "../dist/io/table.js";
 
-const DATA = new URL("../../shared/data/chinchilla_svg_extracted_data.csv", import.meta.url).pathname;
+const DATA = new URL("../data/chinchilla_svg_extracted_data.csv", import.meta.url).pathname;
 const PY = "/usr/bin/python3";
 
 function ensureScipy() {

@@ -94,7 +94,7 @@ describe("lmplan laws, verify, --version, --help", () => {
 });
 
 describe("lmplan fit loss", () => {
-  const data = new URL("../../shared/data/chinchilla_svg_extracted_data.csv", import.meta.url).pathname;
+  const data = new URL("../data/chinchilla_svg_extracted_data.csv", import.meta.url).pathname;
   it("stops on a misnamed column with the columns it has, exit 2", () => {
     const r = run(["fit", "loss", data, "--map", "N=Size"]);
     expect(r.status).toBe(2);
@@ -112,7 +112,7 @@ describe("lmplan fit loss", () => {
 });
 
 describe("lmplan plan --laws", () => {
-  const data = new URL("../../shared/data/", import.meta.url).pathname;
+  const data = new URL("../data/", import.meta.url).pathname;
   it("plans with laws written by lmplan fit --out, and says so", () => {
     const dir = spawnSync("mktemp", ["-d"], { encoding: "utf8" }).stdout.trim();
     const file = `${dir}/fitted.json`;
@@ -136,7 +136,7 @@ describe("lmplan plan --laws", () => {
 describe("lmplan fit --plot", () => {
   it("writes an SVG with the data, the fit and the residuals", () => {
     const dir = spawnSync("mktemp", ["-d"], { encoding: "utf8" }).stdout.trim();
-    const curves = new URL("../../shared/data/multipowerlaw_loss_curves/csv_25/", import.meta.url).pathname;
+    const curves = new URL("../data/multipowerlaw_loss_curves/csv_25/", import.meta.url).pathname;
     const r = run(["fit", "curves", `${curves}constant_24000.csv`, `${curves}wsdcon_9.csv`, "--predict", "cosine", "--plot", `${dir}/c.svg`]);
     expect(r.status).toBe(0);
     const svg = readFileSync(`${dir}/c.svg`, "utf8");

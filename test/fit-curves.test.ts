@@ -1,5 +1,5 @@
 // References: Luo et al., arXiv 2503.12811; thu-yao-01-luo/MultiPowerLaw @8da9f190 (src/config.py PARAMS,
-// src/evaluation.py, src/fitting.py); data in shared/data/multipowerlaw_loss_curves (SCIENCE.md §7).
+// src/evaluation.py, src/fitting.py); data in data/multipowerlaw_loss_curves (SCIENCE.md §7).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { blockedObjective, curveError, exactObjective, fitMultiPower, type CurveData } from "../src/fit/curves.js";
@@ -8,7 +8,7 @@ import { readCurve } from "../src/io/curves.js";
 import { MPL_KEYS, MULTI_POWER_PUBLISHED, predictCurve, prepareSchedule } from "../src/laws/multi-power-law.js";
 import { mplScheduleFromName } from "../src/schedules/mpl-curves.js";
 
-const DIR = new URL("../../shared/data/multipowerlaw_loss_curves/", import.meta.url).pathname;
+const DIR = new URL("../data/multipowerlaw_loss_curves/", import.meta.url).pathname;
 const TRAIN = ["cosine_24000", "constant_24000", "wsdcon_9"];
 const TEST = ["constant_72000", "cosine_72000", "wsd_20000_24000", "wsdld_20000_24000", "wsdcon_3", "wsdcon_18"];
 

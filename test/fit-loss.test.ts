@@ -9,7 +9,7 @@ import { fitLoss } from "../src/fit/loss.js";
 import { mulberry32 } from "../src/fit/random.js";
 import { readTable } from "../src/io/table.js";
 
-const CSV = new URL("../../shared/data/chinchilla_svg_extracted_data.csv", import.meta.url);
+const CSV = new URL("../data/chinchilla_svg_extracted_data.csv", import.meta.url);
 const cols = [
   { key: "N", aliases: [], description: "N", positive: true },
   { key: "C", aliases: [], description: "C", positive: true },

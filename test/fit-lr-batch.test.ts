@@ -7,7 +7,7 @@ import { mulberry32 } from "../src/fit/random.js";
 import { fitTimescale, type WdRun } from "../src/fit/timescale.js";
 import { readTable } from "../src/io/table.js";
 
-const CSV = new URL("../../shared/data/steplaw/dense_lr_bs_loss.csv", import.meta.url);
+const CSV = new URL("../data/steplaw/dense_lr_bs_loss.csv", import.meta.url);
 
 function stepLawRuns(): SweepRun[] {
   const t = readTable(readFileSync(CSV, "utf8"), "csv", [
