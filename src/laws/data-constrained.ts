@@ -27,6 +27,18 @@ export function effectiveData(D: number, U: number): number {
   return U + U * RD_STAR * (1 - Math.exp(-RD / RD_STAR));
 }
 
+/**
+ * Loss from effective data D' and unique tokens U (the mixture planner sums D' over sources).
+ * N' = U_N + U_N·R_N*·(1 − e^(−R_N/R_N*)), U_N = min(N, (U·G)^(β/α)·G), then L = E + A/N'^α + B/D'^β.
+ */
+export function lossFromEffectiveData(N: number, Dprime: number, U: number): { L: number; Nprime: number } {
+  const G = ((ALPHA * A) / (BETA * B)) ** (1 / (ALPHA + BETA));
+  const UN = Math.min(N, (U * G) ** (BETA / ALPHA) * G);
+  const RN = Math.max(N / UN - 1, 0);
+  const Nprime = UN + UN * RN_STAR * (1 - Math.exp(-RN / RN_STAR));
+  return { L: E + A / Nprime ** ALPHA + B / Dprime ** BETA, Nprime };
+}
+
 export const dataConstrained = defineLaw<{ N: number; D: number; U: number }, { L: number; Dprime: number; Nprime: number }>({
   id: "data-constrained",
   title: "Data-constrained scaling (repeated data)",
@@ -51,10 +63,6 @@ export const dataConstrained = defineLaw<{ N: number; D: number; U: number }, { 
   fitRangeNote: "Fit range not recorded in SCIENCE.md; lmplan cannot check extrapolation.",
   compute: ({ N, D, U }) => {
     const Dprime = effectiveData(D, U);
-    const G = ((ALPHA * A) / (BETA * B)) ** (1 / (ALPHA + BETA));
-    const UN = Math.min(N, (U * G) ** (BETA / ALPHA) * G);
-    const RN = Math.max(N / UN - 1, 0);
-    const Nprime = UN + UN * RN_STAR * (1 - Math.exp(-RN / RN_STAR));
-    return { L: E + A / Nprime ** ALPHA + B / Dprime ** BETA, Dprime, Nprime };
+    return { ...lossFromEffectiveData(N, Dprime, U), Dprime };
   },
 });

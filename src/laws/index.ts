@@ -18,7 +18,7 @@ export * from "./types.js";
 export * from "./chinchilla-form.js";
 export { chinchillaEpoch, EPOCH_PARAMS } from "./chinchilla-epoch.js";
 export { chinchillaHoffmann, HOFFMANN_PARAMS } from "./chinchilla-hoffmann.js";
-export { dataConstrained, effectiveData } from "./data-constrained.js";
+export { dataConstrained, effectiveData, lossFromEffectiveData } from "./data-constrained.js";
 export { deepseek, deepseekFlopsPerToken } from "./deepseek.js";
 export { kaplanBcrit } from "./kaplan-bcrit.js";
 export { kaplanLoss } from "./kaplan-loss.js";

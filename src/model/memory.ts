@@ -12,6 +12,7 @@
  * dropout), and flash attention keeps no s² score matrix. Full recomputation keeps only each layer's
  * input (2·s·b·h) plus one layer's activations while it is recomputed (Korthikanti §4).
  */
+import { invalid, type Result } from "../errors.js";
 import type { Bytes } from "../units/types.js";
 import { FFN_KINDS } from "./components.js";
 import { countParams } from "./params.js";
@@ -87,3 +88,41 @@ export function trainingMemory(s: ArchSpec, o: MemoryOptions): MemoryBreakdown {
     total: total as Bytes,
   };
 }
+
+/**
+ * The largest micro-batch (a divisor of the per-GPU sequences) that fits in memory, trying no
+ * recomputation first when mode is auto; micro-batch 1 with the last mode when nothing fits.
+ * A requested micro-batch must divide the per-GPU sequences.
+ */
+export function chooseMicroBatch(
+  spec: ArchSpec,
+  seqLen: number,
+  perGpuSeqs: number,
+  dp: number,
+  zeroStage: 0 | 1 | 2 | 3,
+  recompute: "auto" | "none" | "full",
+  capacity: number,
+  requested?: number,
+): Result<{ micro: number; recompute: "none" | "full"; breakdown: MemoryBreakdown }> {
+  const memFor = (micro: number, rc: "none" | "full") =>
+    trainingMemory(spec, { microBatchSeqs: micro, dataParallel: dp, zeroStage, recompute: rc, flashAttention: true, seqLen });
+  const modes: ("none" | "full")[] = recompute === "auto" ? ["none", "full"] : [recompute];
+  if (requested !== undefined) {
+    if (perGpuSeqs % requested !== 0) {
+      return { ok: false, issues: [invalid("microBatch", `a divisor of the ${perGpuSeqs} sequences each GPU processes per step`, requested)] };
+    }
+    const rc = modes.find((m) => memFor(requested, m).total <= capacity) ?? modes[modes.length - 1] ?? "full";
+    return { ok: true, value: { micro: requested, recompute: rc, breakdown: memFor(requested, rc) } };
+  }
+  const divisors: number[] = [];
+  for (let m = perGpuSeqs; m >= 1; m--) if (perGpuSeqs % m === 0) divisors.push(m);
+  for (const rc of modes) {
+    for (const m of divisors) {
+      const b = memFor(m, rc);
+      if (b.total <= capacity) return { ok: true, value: { micro: m, recompute: rc, breakdown: b } };
+    }
+  }
+  const rc = modes[modes.length - 1] ?? "full";
+  return { ok: true, value: { micro: 1, recompute: rc, breakdown: memFor(1, rc) } };
+}
+

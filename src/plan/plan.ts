@@ -17,7 +17,7 @@ import { POWER_SCHEDULER_CHOSEN, powerScheduler } from "../laws/power-scheduler.
 import { stepLaw } from "../laws/step-law.js";
 import { defineLaw, outOfRange, type AnyLaw, type Warning } from "../laws/types.js";
 import { flopsPerToken } from "../model/flops.js";
-import { trainingMemory, type MemoryBreakdown } from "../model/memory.js";
+import { chooseMicroBatch } from "../model/memory.js";
 import { countParams } from "../model/params.js";
 import { findPreset, type ModelPreset } from "../model/presets.js";
 import { DEFAULT_SHAPE_OPTIONS, chooseShape, type ShapeTemplate } from "../model/shape.js";
@@ -434,38 +434,6 @@ function fittedLossLaw(params: ChinchillaParams) {
     compute: ({ N, D }) => ({ L: chinchillaLoss(params, N, D) }),
   });
   return { law, params };
-}
-
-function chooseMicroBatch(
-  spec: ArchSpec,
-  seqLen: number,
-  perGpuSeqs: number,
-  dp: number,
-  zeroStage: 0 | 1 | 2 | 3,
-  recompute: "auto" | "none" | "full",
-  capacity: number,
-  requested?: number,
-): Result<{ micro: number; recompute: "none" | "full"; breakdown: MemoryBreakdown }> {
-  const memFor = (micro: number, rc: "none" | "full") =>
-    trainingMemory(spec, { microBatchSeqs: micro, dataParallel: dp, zeroStage, recompute: rc, flashAttention: true, seqLen });
-  const modes: ("none" | "full")[] = recompute === "auto" ? ["none", "full"] : [recompute];
-  if (requested !== undefined) {
-    if (perGpuSeqs % requested !== 0) {
-      return { ok: false, issues: [invalid("microBatch", `a divisor of the ${perGpuSeqs} sequences each GPU processes per step`, requested)] };
-    }
-    const rc = modes.find((m) => memFor(requested, m).total <= capacity) ?? modes[modes.length - 1] ?? "full";
-    return { ok: true, value: { micro: requested, recompute: rc, breakdown: memFor(requested, rc) } };
-  }
-  const divisors: number[] = [];
-  for (let m = perGpuSeqs; m >= 1; m--) if (perGpuSeqs % m === 0) divisors.push(m);
-  for (const rc of modes) {
-    for (const m of divisors) {
-      const b = memFor(m, rc);
-      if (b.total <= capacity) return { ok: true, value: { micro: m, recompute: rc, breakdown: b } };
-    }
-  }
-  const rc = modes[modes.length - 1] ?? "full";
-  return { ok: true, value: { micro: 1, recompute: rc, breakdown: memFor(1, rc) } };
 }
 
 function buildAlternatives(x: {

@@ -1,0 +1,153 @@
+/**
+ * Context-length stages and how far the model will extrapolate.
+ *
+ * Stages train at increasing sequence lengths with the same tokens per step (so the batch in sequences
+ * shrinks as the length grows), as BTLM-3B-8K did: 75% of tokens at 2,048 (batch 1,920), then 25% at
+ * 8,192 (batch 480) (arXiv 2309.11568; modelzoo btlm configs). Attention FLOPs per token grow with the
+ * length (PaLM App. B's 12·L·H·Q·T term).
+ *
+ * Extrapolation: plain ALiBi holds up only ~12% beyond the trained length; dividing the slopes by
+ * s = L_target/L_train (position interpolation for ALiBi) extends it to ~2× while keeping LM quality
+ * (Al-Khateeb, Dey, Soboleva, Hestness, arXiv 2310.13017 [P intro]). Cerebras config form:
+ * alibi_scaling {type: linear, factor: s}.
+ */
+import { conflict, invalid, type Issue, type Result } from "../errors.js";
+import type { Warning } from "../laws/types.js";
+import { flopsPerToken } from "../model/flops.js";
+import { chooseMicroBatch, type MemoryBreakdown } from "../model/memory.js";
+import type { ArchSpec } from "../model/spec.js";
+import { alibiSlopes } from "./alibi.js";
+
+export interface StageSpec {
+  seqLen: number;
+  share: number;
+}
+
+/** "2048:0.75,8192:0.25" → stages */
+export function parseStages(text: string, field = "train"): Result<StageSpec[]> {
+  const out: StageSpec[] = [];
+  for (const part of text.split(",")) {
+    const m = /^\s*(\d+)\s*:\s*([0-9.eE+-]+)\s*$/.exec(part);
+    const seqLen = m ? Number(m[1]) : NaN;
+    const share = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isInteger(seqLen) || seqLen < 1 || !(share > 0 && share <= 1)) {
+      return { ok: false, issues: [invalid(field, 'length:share pairs with a whole length ≥ 1 and a share in (0, 1], e.g. "2048:0.75,8192:0.25"', part)] };
+    }
+    out.push({ seqLen, share });
+  }
+  return { ok: true, value: out };
+}
+
+export interface StagePlan {
+  seqLen: number;
+  share: number;
+  tokens: number;
+  batchSeqs: number;
+  steps: number;
+  attentionFlopsPerToken: number;
+  flopsPerToken: number;
+  totalFlops: number;
+  microBatchSeqs?: number;
+  memory?: MemoryBreakdown;
+}
+
+export interface Extrapolation {
+  position: ArchSpec["position"];
+  trainedLength: number;
+  targetLength: number;
+  /** s = target / trained: divide ALiBi slopes (or RoPE positions) by s. */
+  interpolationFactor: number;
+  slopes?: number[];
+  scaledSlopes?: number[];
+  /** Cerebras modelzoo form, for ALiBi. */
+  cerebrasConfig?: { alibi_scaling: { type: "linear"; factor: number } };
+}
+
+export interface ContextPlan {
+  stages: StagePlan[];
+  batchTokens: number;
+  totalFlops: number;
+  extrapolation?: Extrapolation;
+  warnings: Warning[];
+}
+
+export interface ContextOptions {
+  stages: StageSpec[];
+  tokens: number;
+  /** Tokens per optimizer step, the same in every stage. */
+  batchTokens: number;
+  spec: ArchSpec;
+  targetLength?: number;
+  /** For memory per stage: data-parallel ranks, ZeRO stage and accelerator memory. */
+  memory?: { dataParallel: number; zeroStage: 0 | 1 | 2 | 3; capacityBytes: number };
+}
+
+export function planContext(o: ContextOptions): Result<ContextPlan> {
+  const issues: Issue[] = [];
+  const shareSum = o.stages.reduce((a, s) => a + s.share, 0);
+  if (o.stages.length === 0) issues.push(invalid("train", "at least one length:share stage", "none"));
+  if (Math.abs(shareSum - 1) > 1e-6) issues.push(invalid("train", "stage shares that sum to 1", `shares summing to ${+shareSum.toPrecision(6)}`));
+  for (let i = 1; i < o.stages.length; i++) {
+    if ((o.stages[i] as StageSpec).seqLen <= (o.stages[i - 1] as StageSpec).seqLen) issues.push(invalid(["train", `stage ${i + 1}`], "lengths that increase from stage to stage", (o.stages[i] as StageSpec).seqLen));
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const warnings: Warning[] = [];
+  const stages: StagePlan[] = [];
+  for (const st of o.stages) {
+    // Same tokens per step in every stage: batch in sequences = batch tokens / length.
+    const exact = o.batchTokens / st.seqLen;
+    const batchSeqs = Math.max(1, Math.round(exact));
+    if (Math.abs(exact - batchSeqs) > 1e-9) {
+      warnings.push({ code: "rounding", source: "arithmetic", message: `context: ${o.batchTokens} tokens per step is ${+exact.toPrecision(6)} sequences of ${st.seqLen}; using ${batchSeqs} (${batchSeqs * st.seqLen} tokens per step in that stage)` });
+    }
+    const tokens = st.share * o.tokens;
+    const f = flopsPerToken(o.spec, st.seqLen);
+    const row: StagePlan = {
+      seqLen: st.seqLen,
+      share: st.share,
+      tokens,
+      batchSeqs,
+      steps: Math.ceil(tokens / (batchSeqs * st.seqLen)),
+      attentionFlopsPerToken: f.attention,
+      flopsPerToken: f.total,
+      totalFlops: tokens * f.total,
+    };
+    if (o.memory) {
+      const perGpu = batchSeqs / o.memory.dataParallel;
+      if (Number.isInteger(perGpu) && perGpu >= 1) {
+        const r = chooseMicroBatch(o.spec, st.seqLen, perGpu, o.memory.dataParallel, o.memory.zeroStage, "auto", o.memory.capacityBytes);
+        // Without a requested micro-batch chooseMicroBatch always answers a value.
+        if (!r.ok) return r;
+        const m = r.value;
+        row.microBatchSeqs = m.micro;
+        row.memory = m.breakdown;
+        if (m.breakdown.total > o.memory.capacityBytes) warnings.push({ code: "memory", source: "zero", message: `context: the ${st.seqLen}-token stage needs ${+(m.breakdown.total / 2 ** 30).toPrecision(3)} GiB per GPU even at micro-batch 1 with recomputation` });
+      } else {
+        warnings.push({ code: "batch", source: "arithmetic", message: `context: ${batchSeqs} sequences of ${st.seqLen} per step cannot be split over ${o.memory.dataParallel} data-parallel ranks; that stage needs sequence or tensor parallelism` });
+      }
+    }
+    stages.push(row);
+  }
+  const plan: ContextPlan = { stages, batchTokens: o.batchTokens, totalFlops: stages.reduce((a, s) => a + s.totalFlops, 0), warnings };
+  if (o.targetLength !== undefined) {
+    const trained = Math.max(...o.stages.map((s) => s.seqLen));
+    if (o.targetLength < trained) {
+      return { ok: false, issues: [conflict(["target", "train"], `the target length ${o.targetLength} is shorter than the trained length ${trained}; nothing to extrapolate`)] };
+    }
+    const s = o.targetLength / trained;
+    const ex: Extrapolation = { position: o.spec.position, trainedLength: trained, targetLength: o.targetLength, interpolationFactor: s };
+    if (o.spec.position === "alibi") {
+      ex.slopes = alibiSlopes(o.spec.numHeads);
+      ex.scaledSlopes = ex.slopes.map((m) => m / s);
+      ex.cerebrasConfig = { alibi_scaling: { type: "linear", factor: s } };
+      if (s > 2) warnings.push({ code: "extrapolation", source: "alibi-pi", message: `context: ${o.targetLength} is ${+s.toPrecision(3)}× the trained ${trained}; ALiBi with position interpolation was shown to hold to ~2× (arXiv 2310.13017) — train a longer stage` });
+      else if (s > 1.12) warnings.push({ code: "extrapolation", source: "alibi-pi", message: `context: ${o.targetLength} is ${+s.toPrecision(3)}× the trained ${trained}; plain ALiBi holds only ~12% beyond it — divide the slopes by ${+s.toPrecision(4)} (position interpolation, ~2× supported)` });
+    } else if (o.spec.position === "rope") {
+      warnings.push({ code: "range-unknown", source: "alibi-pi", message: `context: for RoPE the equivalent position-interpolation factor is ${+s.toPrecision(4)} (positions / ${+s.toPrecision(4)}); lmplan has no published limit for RoPE to check it against` });
+    } else {
+      warnings.push({ code: "extrapolation", source: "alibi-pi", message: `context: learned position embeddings have ${trained} entries; the model cannot address positions beyond ${trained} without retraining` });
+    }
+    plan.extrapolation = ex;
+  }
+  return { ok: true, value: plan };
+}
