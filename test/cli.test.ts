@@ -149,3 +149,26 @@ describe("lmplan fit --plot", () => {
     expect(svg).not.toMatch(/<figure|<h2|<div/);
   });
 });
+
+describe("lmplan data and context: bad input exits 2 naming the field", () => {
+  it.each([
+    [["data", "--sources", "slimpajama-627b", "--mix", "web:-0.2,code:1", "--tokens", "1T"], /^lmplan: mix\.web: expected a weight ≥ 0, received -0\.2$/],
+    [["data", "--sources", "slimpajama-627b", "--mix", "web:0,code:0", "--tokens", "1T"], /^lmplan: mix: expected weights that sum to a positive number/],
+    [["data", "--sources", "slimpajama-627b", "--mix", "reddit:1", "--tokens", "1T"], /^lmplan: mix\.reddit: expected a source \(commoncrawl, c4/],
+    [["data", "--sources", "nope", "--tokens", "1T"], /^lmplan: sources: expected a preset \(slimpajama-627b, redpajama-1t\)/],
+    [["context", "--train", "2048:0.5,8192:0.25"], /^lmplan: train: expected stage shares that sum to 1, received "shares summing to 0\.75"$/],
+    [["context", "--train", "8192:1", "--position", "alibi", "--heads", "32", "--target", "4096"], /^lmplan: target\.train: conflict: the target length 4096 is shorter than the trained length 8192/],
+  ])("%j", (args, pattern) => {
+    const r = run(args as string[]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")[0]).toMatch(pattern);
+  });
+  it("prints a mixture and a context plan", () => {
+    const d = run(["data", "--sources", "slimpajama-627b", "--mix", "dc-6", "--tokens", "1T"]);
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain("[unverified]");
+    const c = run(["context", "--train", "2048:0.75,8192:0.25", "--position", "alibi", "--heads", "12", "--target", "16384"]);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toContain("0.7071");
+  });
+});

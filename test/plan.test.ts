@@ -174,3 +174,35 @@ describe("plan: bad input", () => {
     expect(req).toEqual({ params: "1.3B", tpp: 20 });
   });
 });
+
+describe("plan: data and context sections", () => {
+  it("BTLM-3B-8K gets its two context stages and its SlimPajama data", () => {
+    const p = plan({ preset: "btlm-3b-8k", gpu: "h100", gpus: 64 });
+    expect(p.context?.stages.map((s) => s.seqLen)).toEqual([2048, 8192]);
+    const [a, b] = p.context?.stages ?? [];
+    expect((a?.batchSeqs as number) * 2048).toBe((b?.batchSeqs as number) * 8192);
+    expect((b?.batchSeqs as number) % 64).toBe(0);
+    // compute counts each stage's attention at its own length
+    const oneStage = p.batch.tokensTrained.value * p.model.flopsPerToken.value;
+    expect(p.budget.computeTotal.value).toBeGreaterThan(oneStage);
+    expect(p.data?.sourcesPreset).toBe("slimpajama-627b");
+    expect(p.data?.sources.every((s) => Math.abs(s.epochs - 627.7 / 627) < 1e-9)).toBe(true);
+  });
+  it("a mix and a target length on any plan", () => {
+    const p = plan({ params: "1.3B", tokens: "300B", gpus: 64, mix: "dc-6", contextStages: "2048:0.8,4096:0.2", targetContext: 8192 });
+    expect(p.data?.verified).toBe(false);
+    expect(p.context?.extrapolation?.interpolationFactor).toBe(2);
+    expect(p.warnings.some((w) => w.source === "alibi-pi")).toBe(true);
+  });
+  it("refuses stage shares that do not sum to 1, a short target and an unknown mix name, by field", () => {
+    const bad = (req: Record<string, unknown>) => {
+      const r = planSafe({ params: "1B", tpp: 20, ...req });
+      if (r.ok) throw new Error("expected failure");
+      return r.issues[0]?.path;
+    };
+    expect(bad({ contextStages: "2048:0.5,8192:0.25" })).toEqual(["contextStages"]);
+    expect(bad({ targetContext: 1024 })).toEqual(["targetContext", "train"]);
+    expect(bad({ mix: "reddit:1" })).toEqual(["mix", "reddit"]);
+    expect(bad({ mix: "web:-1" })).toEqual(["mix", "web"]);
+  });
+});

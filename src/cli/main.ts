@@ -9,6 +9,7 @@ import { findLaw, LAWS } from "../laws/index.js";
 import { planSafe } from "../plan/plan.js";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../plan/request.js";
 import { findReference, REFERENCES } from "../references.js";
+import { DataInputError, registerData } from "./data.js";
 import { FitInputError, registerFit } from "./fit.js";
 import { renderLaw, renderLawList, renderPlan, renderVerify } from "./render.js";
 
@@ -105,6 +106,7 @@ Examples:
     });
 
   registerFit(program, { ...io, isTTY: io.isTTY === true });
+  registerData(program, io);
 
   const laws = program.command("laws").description("list every law lmplan implements: id, source, verified, fit range");
   laws.action(() => io.out(renderLawList()));
@@ -148,7 +150,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof BadInput || e instanceof LmplanError || e instanceof FitInputError) {
+    if (e instanceof BadInput || e instanceof LmplanError || e instanceof FitInputError || e instanceof DataInputError) {
       for (const issue of e.issues) io.err(`lmplan: ${formatIssue(issue)}\n`);
       return EXIT_BAD_INPUT;
     }

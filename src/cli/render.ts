@@ -202,6 +202,39 @@ export function renderPlan(plan: Plan, opts: { explain: boolean }): string {
     ], e),
   );
 
+  if (plan.context) {
+    const cx = plan.context;
+    const rows = cx.stages.map((st) => [
+      String(st.seqLen),
+      formatPercent(st.share),
+      st.tokens !== undefined ? formatCount(st.tokens, 4) : "—",
+      st.batchSeqs !== undefined ? String(st.batchSeqs) : "—",
+      st.steps !== undefined ? String(st.steps) : "—",
+      st.attentionFlopsPerToken !== undefined ? formatFlops(st.attentionFlopsPerToken) : "—",
+      st.microBatchSeqs !== undefined ? String(st.microBatchSeqs) : "—",
+      st.memory ? formatBytes(st.memory.total) : "—",
+    ]);
+    const out = [`CONTEXT (same tokens per step in every stage)  [${sourceLabel("palm-flops")}]`, table([["length", "share", "tokens", "batch (seqs)", "steps", "attention FLOPs/token", "micro-batch", "memory/GPU"], ...rows])];
+    const ex = cx.extrapolation;
+    if (ex) {
+      out.push(`  to ${ex.targetLength}: interpolation factor ${formatSig(ex.interpolationFactor, 4)}${ex.cerebrasConfig ? ` — divide the ALiBi slopes by it (Cerebras: alibi_scaling {type: linear, factor: ${formatSig(ex.interpolationFactor, 6)}})  [alibi-pi]` : ""}`);
+      if (ex.slopes) out.push(`  ALiBi slopes: ${ex.slopes.slice(0, 4).map((m) => formatSig(m, 4)).join(", ")}, …, ${formatSig(ex.slopes[ex.slopes.length - 1] as number, 4)} (${ex.slopes.length} heads)  [alibi]`);
+    }
+    parts.push(out.join("\n"));
+  }
+  if (plan.data) {
+    const d = plan.data;
+    const rows = d.sources.filter((x) => x.tokens > 0).map((x) => [x.name, x.domain, formatPercent(x.weight), formatCount(x.tokens, 4), formatSig(x.epochs, 3), formatCount(x.effectiveTokens, 4)]);
+    const out = [
+      `DATA (${d.sourcesPreset}, mix ${d.mix}${d.verified ? "" : " [unverified]"})  [data-constrained]`,
+      table([["source", "domain", "weight", "tokens", "epochs", "effective"], ...rows]),
+    ];
+    if (d.phases.length > 1) for (const ph of d.phases) out.push(`  ${ph.name} phase, ${formatPercent(ph.fraction)} of tokens: ${Object.entries(ph.weights).filter(([, w]) => w > 0).map(([k, w]) => `${k} ${formatPercent(w)}`).join(" · ")}  [domain-upsampling]`);
+    if (d.lossPenalty && d.sources.some((x) => x.epochs > 1 + 1e-9)) out.push(`  repetition costs ${formatSig(d.lossPenalty.delta, 3)} nats/token (${formatSig(d.lossPenalty.freshLoss, 5)} → ${formatSig(d.lossPenalty.repeatedLoss, 5)}, data-constrained law)`);
+    else out.push("  no source is repeated (≤ 1 epoch each)");
+    parts.push(out.join("\n"));
+  }
+
   const alt = plan.alternatives.map((a) => [
     a.source === "lmplan" ? "lmplan (this plan)" : sourceLabel(a.source),
     a.peakLr !== undefined ? formatSig(a.peakLr, 3) : "—",

@@ -41,12 +41,15 @@ export function parseStages(text: string, field = "train"): Result<StageSpec[]> 
 export interface StagePlan {
   seqLen: number;
   share: number;
-  tokens: number;
-  batchSeqs: number;
-  steps: number;
-  attentionFlopsPerToken: number;
-  flopsPerToken: number;
-  totalFlops: number;
+  /** Known when a token budget is given. */
+  tokens?: number;
+  /** Known when tokens per step are given. */
+  batchSeqs?: number;
+  steps?: number;
+  /** Known when a model is given. */
+  attentionFlopsPerToken?: number;
+  flopsPerToken?: number;
+  totalFlops?: number;
   microBatchSeqs?: number;
   memory?: MemoryBreakdown;
 }
@@ -65,18 +68,21 @@ export interface Extrapolation {
 
 export interface ContextPlan {
   stages: StagePlan[];
-  batchTokens: number;
-  totalFlops: number;
+  batchTokens?: number;
+  /** Σ stage tokens × FLOPs per token at that length (model and tokens given). */
+  totalFlops?: number;
   extrapolation?: Extrapolation;
   warnings: Warning[];
 }
 
 export interface ContextOptions {
   stages: StageSpec[];
-  tokens: number;
+  tokens?: number;
   /** Tokens per optimizer step, the same in every stage. */
-  batchTokens: number;
-  spec: ArchSpec;
+  batchTokens?: number;
+  /** The model, for FLOPs and memory per stage; else `attention` for the extrapolation check alone. */
+  spec?: ArchSpec;
+  attention?: { position: ArchSpec["position"]; numHeads: number };
   targetLength?: number;
   /** For memory per stage: data-parallel ranks, ZeRO stage and accelerator memory. */
   memory?: { dataParallel: number; zeroStage: 0 | 1 | 2 | 3; capacityBytes: number };
@@ -94,25 +100,28 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
   const warnings: Warning[] = [];
   const stages: StagePlan[] = [];
   for (const st of o.stages) {
-    // Same tokens per step in every stage: batch in sequences = batch tokens / length.
-    const exact = o.batchTokens / st.seqLen;
-    const batchSeqs = Math.max(1, Math.round(exact));
-    if (Math.abs(exact - batchSeqs) > 1e-9) {
-      warnings.push({ code: "rounding", source: "arithmetic", message: `context: ${o.batchTokens} tokens per step is ${+exact.toPrecision(6)} sequences of ${st.seqLen}; using ${batchSeqs} (${batchSeqs * st.seqLen} tokens per step in that stage)` });
+    const row: StagePlan = { seqLen: st.seqLen, share: st.share };
+    let batchSeqs: number | undefined;
+    if (o.batchTokens !== undefined) {
+      // Same tokens per step in every stage: batch in sequences = batch tokens / length.
+      const exact = o.batchTokens / st.seqLen;
+      batchSeqs = Math.max(1, Math.round(exact));
+      row.batchSeqs = batchSeqs;
+      if (Math.abs(exact - batchSeqs) > 1e-9) {
+        warnings.push({ code: "rounding", source: "arithmetic", message: `context: ${o.batchTokens} tokens per step is ${+exact.toPrecision(6)} sequences of ${st.seqLen}; using ${batchSeqs} (${batchSeqs * st.seqLen} tokens per step in that stage)` });
+      }
     }
-    const tokens = st.share * o.tokens;
-    const f = flopsPerToken(o.spec, st.seqLen);
-    const row: StagePlan = {
-      seqLen: st.seqLen,
-      share: st.share,
-      tokens,
-      batchSeqs,
-      steps: Math.ceil(tokens / (batchSeqs * st.seqLen)),
-      attentionFlopsPerToken: f.attention,
-      flopsPerToken: f.total,
-      totalFlops: tokens * f.total,
-    };
-    if (o.memory) {
+    if (o.tokens !== undefined) {
+      row.tokens = st.share * o.tokens;
+      if (batchSeqs !== undefined) row.steps = Math.ceil(row.tokens / (batchSeqs * st.seqLen));
+    }
+    if (o.spec) {
+      const f = flopsPerToken(o.spec, st.seqLen);
+      row.attentionFlopsPerToken = f.attention;
+      row.flopsPerToken = f.total;
+      if (row.tokens !== undefined) row.totalFlops = row.tokens * f.total;
+    }
+    if (o.spec && o.memory && batchSeqs !== undefined) {
       const perGpu = batchSeqs / o.memory.dataParallel;
       if (Number.isInteger(perGpu) && perGpu >= 1) {
         const r = chooseMicroBatch(o.spec, st.seqLen, perGpu, o.memory.dataParallel, o.memory.zeroStage, "auto", o.memory.capacityBytes);
@@ -128,21 +137,25 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
     }
     stages.push(row);
   }
-  const plan: ContextPlan = { stages, batchTokens: o.batchTokens, totalFlops: stages.reduce((a, s) => a + s.totalFlops, 0), warnings };
+  const plan: ContextPlan = { stages, warnings };
+  if (o.batchTokens !== undefined) plan.batchTokens = o.batchTokens;
+  if (stages.every((st) => st.totalFlops !== undefined)) plan.totalFlops = stages.reduce((a, st) => a + (st.totalFlops as number), 0);
   if (o.targetLength !== undefined) {
     const trained = Math.max(...o.stages.map((s) => s.seqLen));
     if (o.targetLength < trained) {
       return { ok: false, issues: [conflict(["target", "train"], `the target length ${o.targetLength} is shorter than the trained length ${trained}; nothing to extrapolate`)] };
     }
     const s = o.targetLength / trained;
-    const ex: Extrapolation = { position: o.spec.position, trainedLength: trained, targetLength: o.targetLength, interpolationFactor: s };
-    if (o.spec.position === "alibi") {
-      ex.slopes = alibiSlopes(o.spec.numHeads);
+    const att = o.spec ? { position: o.spec.position, numHeads: o.spec.numHeads } : o.attention;
+    if (!att) return { ok: false, issues: [invalid("position", "a model (preset or shape) or --position with --heads, to check extrapolation", "neither")] };
+    const ex: Extrapolation = { position: att.position, trainedLength: trained, targetLength: o.targetLength, interpolationFactor: s };
+    if (att.position === "alibi") {
+      ex.slopes = alibiSlopes(att.numHeads);
       ex.scaledSlopes = ex.slopes.map((m) => m / s);
       ex.cerebrasConfig = { alibi_scaling: { type: "linear", factor: s } };
       if (s > 2) warnings.push({ code: "extrapolation", source: "alibi-pi", message: `context: ${o.targetLength} is ${+s.toPrecision(3)}× the trained ${trained}; ALiBi with position interpolation was shown to hold to ~2× (arXiv 2310.13017) — train a longer stage` });
       else if (s > 1.12) warnings.push({ code: "extrapolation", source: "alibi-pi", message: `context: ${o.targetLength} is ${+s.toPrecision(3)}× the trained ${trained}; plain ALiBi holds only ~12% beyond it — divide the slopes by ${+s.toPrecision(4)} (position interpolation, ~2× supported)` });
-    } else if (o.spec.position === "rope") {
+    } else if (att.position === "rope") {
       warnings.push({ code: "range-unknown", source: "alibi-pi", message: `context: for RoPE the equivalent position-interpolation factor is ${+s.toPrecision(4)} (positions / ${+s.toPrecision(4)}); lmplan has no published limit for RoPE to check it against` });
     } else {
       warnings.push({ code: "extrapolation", source: "alibi-pi", message: `context: learned position embeddings have ${trained} entries; the model cannot address positions beyond ${trained} without retraining` });

@@ -7,6 +7,7 @@
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
 import { effectiveData, lossFromEffectiveData } from "../laws/data-constrained.js";
 import type { Warning } from "../laws/types.js";
+import { findMixPreset, MIX_PRESETS } from "./mixes.js";
 import type { DataSource } from "./sources.js";
 
 export interface Upsample {
@@ -53,6 +54,17 @@ export interface MixturePlan {
   totalEffectiveTokens: number;
   lossPenalty?: { freshLoss: number; repeatedLoss: number; delta: number; source: "data-constrained" };
   warnings: Warning[];
+}
+
+/** "0.15:code,books" or "0.15:code,books@3" → fraction, names, factor (default 2: lmplan's assumption; Blakeney et al. publish no mixes). */
+export function parseUpsample(text: string, field = "upsampleFinal"): Result<Upsample> {
+  const m = /^\s*([0-9.]+)\s*:\s*([^@]+?)\s*(?:@\s*([0-9.]+))?\s*$/.exec(text);
+  const fraction = m ? Number(m[1]) : NaN;
+  const factor = m?.[3] !== undefined ? Number(m[3]) : 2;
+  if (!m || !(fraction > 0 && fraction < 1) || !(factor > 0)) {
+    return { ok: false, issues: [invalid(field, 'fraction:names[@factor], e.g. "0.15:code,books" or "0.15:code,books@3" (fraction in (0, 1))', text)] };
+  }
+  return { ok: true, value: { fraction, names: (m[2] as string).split(",").map((x) => x.trim()).filter(Boolean), factor } };
 }
 
 /** "web:0.7,code:0.2" → [["web", 0.7], ["code", 0.2]] */
@@ -179,4 +191,17 @@ export function planMixture(sources: readonly DataSource[], baseWeights: Record<
     plan.lossPenalty = { freshLoss: fresh, repeatedLoss: repeated, delta: repeated - fresh, source: "data-constrained" };
   }
   return { ok: true, value: plan };
+}
+
+/** A mix given as a preset id (dc-1…dc-6), "name:weight,…", or nothing (the sources' own shares). */
+export function weightsForMix(sources: readonly DataSource[], mix: string | undefined, field = "mix"): Result<{ weights: Record<string, number>; label: string; verified: boolean }> {
+  const preset = mix ? findMixPreset(mix) : undefined;
+  const wrap = (r: Result<Record<string, number>>, label: string, verified: boolean): Result<{ weights: Record<string, number>; label: string; verified: boolean }> =>
+    r.ok ? { ok: true, value: { weights: r.value, label, verified } } : r;
+  if (mix === undefined || preset?.weights === "source-shares") return wrap(resolveWeights(sources, sources.map((s) => [s.name, s.tokens]), field), preset ? preset.title : "the sources' own shares", preset ? preset.verified : true);
+  if (preset) return wrap(resolveWeights(sources, Object.entries(preset.weights as Record<string, number>), field), preset.title, preset.verified);
+  if (/^dc-\d+$/i.test(mix)) return { ok: false, issues: [invalid(field, `a mix preset (${MIX_PRESETS.map((m) => m.id).join(", ")}) or name:weight pairs`, mix)] };
+  const entries = parseWeights(mix, field);
+  if (!entries.ok) return entries;
+  return wrap(resolveWeights(sources, entries.value, field), mix, true);
 }

@@ -30,6 +30,8 @@ export interface Recipe {
   decay?: "linear" | "cosine";
   weightDecay?: number;
   stages?: TrainingStage[];
+  /** The data the run trained on: a source preset and a mix (see src/mixture). */
+  data?: { sources: string; mix?: string };
   muBase?: string;
   citation: Citation;
 }
@@ -144,6 +146,8 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
         { seqLen: 2048, tokens: 470.8e9, batchSeqs: 1920 },
         { seqLen: 8192, tokens: 156.9e9, batchSeqs: 480 },
       ],
+      // BTLM-3B-8K trained on SlimPajama-627B (arXiv 2309.11568 §2): about one epoch of its own mix.
+      data: { sources: "slimpajama-627b" },
       muBase: "btlm",
       citation: BTLM_CITE,
     },

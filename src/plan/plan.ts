@@ -29,6 +29,9 @@ import { lrAt, type ScheduleSpec } from "../schedules/schedule.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
 import { SECONDS_PER_DAY } from "../units/types.js";
 import { parsePlanRequest, type PlanRequest, type PlanRequestInput } from "./request.js";
+import { parseStages, planContext, type ContextPlan, type StageSpec } from "../context/stages.js";
+import { parseUpsample, planMixture, weightsForMix } from "../mixture/plan.js";
+import { findSourcePreset } from "../mixture/sources.js";
 import { solveScale, type ScaleConstraints, type Target } from "./solve.js";
 import type { Alternative, ComparisonRow, Num, Plan } from "./types.js";
 
@@ -103,7 +106,20 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
     return { ok: false, issues: [conflict(["lossLaw", "fittedLaws"], "--loss-law and a fitted loss law in --laws both choose the loss law; give one")] };
   }
   const lossChoice = fitted?.loss ? fittedLossLaw(fitted.loss.params) : LOSS_LAWS[req.lossLaw ?? "chinchilla-epoch"];
-  const seqLen = req.seqLen ?? preset?.model.seqLen ?? DEFAULT_TEMPLATE.seqLen;
+  // Context stages: given, or the preset's; the first stage's length is the plan's sequence length.
+  let stages: StageSpec[] | undefined;
+  if (req.contextStages !== undefined) {
+    const st = parseStages(req.contextStages, "contextStages");
+    if (!st.ok) return st;
+    stages = st.value;
+    if (req.seqLen !== undefined && req.seqLen !== stages[0]?.seqLen) {
+      return { ok: false, issues: [conflict(["seqLen", "contextStages"], `--seq-len ${req.seqLen} differs from the first stage's length ${stages[0]?.seqLen}; give one`)] };
+    }
+  } else if (preset?.recipe?.stages && req.seqLen === undefined) {
+    const total = preset.recipe.stages.reduce((a, x) => a + x.tokens, 0);
+    stages = preset.recipe.stages.map((x) => ({ seqLen: x.seqLen, share: x.tokens / total }));
+  }
+  const seqLen = stages?.[0]?.seqLen ?? req.seqLen ?? preset?.model.seqLen ?? DEFAULT_TEMPLATE.seqLen;
   const template: ShapeTemplate = { ...DEFAULT_TEMPLATE, seqLen };
   const shapeOpts = { ...DEFAULT_SHAPE_OPTIONS, aspectRatio: req.aspectRatio ?? DEFAULT_SHAPE_OPTIONS.aspectRatio };
   const shapeFor = (N: number): ArchSpec => (preset ? { ...preset.model, seqLen } : chooseShape(N, template, shapeOpts));
@@ -198,6 +214,10 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
     warnings.push({ code: "assumption", source: "user", message: `${DEFAULT_GPUS} GPUs assumed (one node); pass --gpus for your cluster` });
   }
   const dp = numGpus;
+  // With longer later stages the batch (same tokens per step) must split into whole sequences per GPU
+  // in every stage: round to dp × (longest / first length) when that ratio is whole.
+  const ratio = stages ? Math.max(...stages.map((x) => x.seqLen)) / seqLen : 1;
+  const unit = Number.isInteger(ratio) ? dp * ratio : dp;
   let batchSeqs: number;
   let batchDerivation: string;
   let batchSource: string;
@@ -205,16 +225,16 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
     batchSeqs = req.batchSeqs;
     batchSource = "user";
     batchDerivation = "as given";
-    if (batchSeqs % dp !== 0) {
-      const used = Math.max(dp, Math.round(batchSeqs / dp) * dp);
-      warnings.push({ code: "rounding", source: "user", message: `batch: --batch-seqs ${batchSeqs} is not a multiple of the ${dp} data-parallel ranks; using ${used}` });
-      batchDerivation = `--batch-seqs ${batchSeqs} rounded to a multiple of ${dp} GPUs`;
+    if (batchSeqs % unit !== 0) {
+      const used = Math.max(unit, Math.round(batchSeqs / unit) * unit);
+      warnings.push({ code: "rounding", source: "user", message: `batch: --batch-seqs ${batchSeqs} is not a multiple of ${unit} (${dp} data-parallel ranks${unit !== dp ? ` × ${ratio} for the longest stage` : ""}); using ${used}` });
+      batchDerivation = `--batch-seqs ${batchSeqs} rounded to a multiple of ${unit}`;
       batchSeqs = used;
     }
   } else {
-    batchSeqs = Math.max(dp, Math.round(boptSeqsHere / dp) * dp);
+    batchSeqs = Math.max(unit, Math.round(boptSeqsHere / unit) * unit);
     batchSource = "power-lines-batch";
-    batchDerivation = `B_opt = ${s4(bopt.value.BoptTokens)} tokens = ${s4(boptSeqsHere)} sequences of ${seqLen}, rounded to a multiple of ${dp} data-parallel ranks`;
+    batchDerivation = `B_opt = ${s4(bopt.value.BoptTokens)} tokens = ${s4(boptSeqsHere)} sequences of ${seqLen}, rounded to a multiple of ${unit} (${dp} data-parallel ranks${unit !== dp ? ` × ${ratio}, so the ${seqLen * ratio}-token stage splits evenly` : ""})`;
   }
   const batchTokens = batchSeqs * seqLen;
   const batchRatio = batchTokens / bopt.value.BoptTokens;
@@ -308,8 +328,38 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
     if (epochs > 4) warnings.push({ code: "schedule", source: "data-constrained", message: `data: ${s4(epochs)} epochs over the unique tokens; beyond ~4 epochs repeated data is worth much less (D'/D = ${s4(dc.value.Dprime / D)})` });
   }
 
+  // ---- context stages and data mixture -------------------------------------------------------------
+  let context: ContextPlan | undefined;
+  if (stages || req.targetContext !== undefined) {
+    const c = planContext({
+      stages: stages ?? [{ seqLen, share: 1 }],
+      tokens: tokensTrained,
+      batchTokens,
+      spec,
+      ...(req.targetContext !== undefined ? { targetLength: req.targetContext } : {}),
+      memory: { dataParallel: dp, zeroStage: (req.zeroStage ?? 3) as 0 | 1 | 2 | 3, capacityBytes: accel.memoryBytes },
+    });
+    if (!c.ok) return { ok: false, issues: c.issues.map((i) => ({ ...i, path: i.path[0] === "train" ? ["contextStages", ...i.path.slice(1)] : i.path[0] === "target" ? ["targetContext", ...i.path.slice(1)] : i.path })) };
+    context = c.value;
+    warnings.push(...context.warnings);
+  }
+  let data: Plan["data"];
+  const sourcesId = req.dataSources ?? (req.mix !== undefined || req.capEpochs !== undefined || req.upsampleFinal !== undefined ? "slimpajama-627b" : preset?.recipe?.data?.sources);
+  if (sourcesId !== undefined) {
+    const sources = findSourcePreset(sourcesId)?.sources ?? [];
+    const w = weightsForMix(sources, req.mix ?? (req.dataSources === undefined ? preset?.recipe?.data?.mix : undefined));
+    if (!w.ok) return w;
+    const up = req.upsampleFinal !== undefined ? parseUpsample(req.upsampleFinal) : undefined;
+    if (up && !up.ok) return up;
+    const m = planMixture(sources, w.value.weights, { tokens: D, params: N, ...(req.capEpochs !== undefined ? { capEpochs: req.capEpochs } : {}), ...(up ? { upsample: up.value } : {}) });
+    if (!m.ok) return m;
+    data = { ...m.value, sourcesPreset: sourcesId, mix: w.value.label, verified: w.value.verified };
+    warnings.push(...m.value.warnings);
+  }
+
   // ---- time, cost ------------------------------------------------------------------------------
-  const totalFlops = tokensTrained * fpt.total;
+  // With stages, each stage's tokens pay the attention FLOPs of its own length.
+  const totalFlops = context?.totalFlops ?? tokensTrained * fpt.total;
   const price = req.price ?? accel.pricePerHour?.usd;
   const time = trainingTime(totalFlops as never, numGpus, peak, mfu, price);
   if (price === undefined) warnings.push({ code: "cost", source: "hardware-catalog", message: `cost: lmplan has no sourced price for the ${accel.title}; pass --price (USD per GPU-hour)` });
@@ -353,7 +403,14 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
       tokens: n(D, "tokens", dSource, dDerivation),
       tokensPerParam: n(tpp, "tokens/param", "arithmetic", `D/N = ${c(D)} / ${c(N)}`),
       compute6ND: n(6 * N * D, "FLOPs", "arithmetic", `6·N·D = 6 · ${c(N)} · ${c(D)} (the laws' convention)`),
-      computeTotal: n(totalFlops, "FLOPs", "palm-flops", `tokens trained × FLOPs/token = ${c(tokensTrained)} × ${formatFlops(fpt.total)}`),
+      computeTotal: n(
+        totalFlops,
+        "FLOPs",
+        "palm-flops",
+        context?.totalFlops !== undefined
+          ? `Σ over stages of tokens × FLOPs/token at that length = ${context.stages.map((x) => `${c(x.tokens ?? 0)} × ${formatFlops(x.flopsPerToken ?? 0)} (seq ${x.seqLen})`).join(" + ")}`
+          : `tokens trained × FLOPs/token = ${c(tokensTrained)} × ${formatFlops(fpt.total)}`,
+      ),
       predictedLoss: n(loss.value.L, "nats/token", lossChoice.law.id, `${lossChoice.law.formula} at N = ${c(N)}, D = ${c(D)}`),
       ...(dataConstrainedLoss ? { dataConstrainedLoss } : {}),
     },
@@ -412,6 +469,8 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
       flashAttention: true,
     },
     alternatives,
+    ...(data ? { data } : {}),
+    ...(context ? { context } : {}),
     warnings: dedupe(warnings),
   };
   if (preset?.recipe) planOut.comparison = compareWithRecipe(preset, planOut, base);

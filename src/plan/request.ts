@@ -9,6 +9,7 @@ import { describeReceived, invalid, type Issue, type Result } from "../errors.js
 import { acceleratorNames } from "../hardware/catalog.js";
 import { MODEL_PRESETS } from "../model/presets.js";
 import { MUP_BASES } from "../parameterization/bases.js";
+import { SOURCE_PRESETS } from "../mixture/sources.js";
 import { parseCount, parseDuration, parseGpuSpec, parsePrice, type CountOptions } from "../units/parse.js";
 
 /** CLI and docs metadata carried by each field. */
@@ -61,6 +62,9 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 }
 
 const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
+const SOURCE_IDS = SOURCE_PRESETS.map((p) => p.id) as [string, ...string[]];
+const text = (what: string) =>
+  fromParser((v) => (typeof v === "string" && v.trim() !== "" ? { ok: true, value: v.trim() } : { ok: false, issues: [invalid("", what, v)] }));
 const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
 
 function field<S extends z.ZodType>(schema: S, meta: FieldMeta) {
@@ -224,6 +228,38 @@ export const PlanRequestSchema = z.strictObject({
     description: "activation recomputation: auto (none if it fits, else full), none, full",
     unit: "",
     defaultNote: "auto",
+  }),
+  dataSources: field(oneOf(SOURCE_IDS), {
+    flag: "--data-sources <preset>",
+    description: `training data for the Data section: ${SOURCE_IDS.join(", ")} (the preset's data by default)`,
+    unit: "",
+  }),
+  mix: field(text('a mix preset (dc-1 … dc-6) or weights such as "web:0.7,code:0.2,books:0.1"'), {
+    flag: "--mix <mix>",
+    description: 'mix preset dc-1…dc-6 (SlimPajama-DC, unverified) or weights by source or domain, e.g. "web:0.7,code:0.3"',
+    unit: "",
+    defaultNote: "the sources' own shares",
+  }),
+  capEpochs: field(numberIn({ min: 0, max: 1e6, minExclusive: true, what: "epochs" }), {
+    flag: "--cap-epochs <epochs>",
+    description: "keep every data source at or below this many epochs",
+    unit: "epochs",
+  }),
+  upsampleFinal: field(text('fraction:names[@factor], e.g. "0.15:code,books"'), {
+    flag: "--upsample-final <spec>",
+    description: 'end-of-training upsampling: fraction:names[@factor], e.g. "0.15:code,books" (Blakeney et al.)',
+    unit: "",
+  }),
+  contextStages: field(text('length:share stages such as "2048:0.75,8192:0.25"'), {
+    flag: "--context <stages>",
+    description: 'context-length stages at the same tokens per step, e.g. "2048:0.75,8192:0.25"',
+    unit: "",
+    defaultNote: "the preset's stages, else one stage at --seq-len",
+  }),
+  targetContext: field(numberIn({ min: 1, max: 1e8, integer: true, what: "inference length in tokens" }), {
+    flag: "--target-context <tokens>",
+    description: "inference length to reach: ALiBi slopes, interpolation factor and the published limits",
+    unit: "tokens",
   }),
   fittedLaws: FittedLawsSchema.optional().meta({
     flag: "--laws <file>",

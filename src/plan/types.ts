@@ -3,6 +3,8 @@ import type { ArchSpec } from "../model/spec.js";
 import type { MemoryBreakdown } from "../model/memory.js";
 import type { Parameterization } from "../parameterization/mup.js";
 import type { ScheduleSpec } from "../schedules/schedule.js";
+import type { ContextPlan } from "../context/stages.js";
+import type { MixturePlan } from "../mixture/plan.js";
 
 /** A number the plan outputs, with where it came from (DESIGN.md: every number carries a source). */
 export interface Num {
@@ -104,6 +106,10 @@ export interface Plan {
     flashAttention: boolean;
   };
   alternatives: Alternative[];
+  /** Data mixture for the planned tokens (when sources, a mix, or a preset's data are known). */
+  data?: MixturePlan & { sourcesPreset: string; mix: string; verified: boolean };
+  /** Context-length stages (when given, or from a preset) and the extrapolation check. */
+  context?: ContextPlan;
   comparison?: { against: string; rows: ComparisonRow[] };
   warnings: Warning[];
 }
