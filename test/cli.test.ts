@@ -172,3 +172,31 @@ describe("lmplan data and context: bad input exits 2 naming the field", () => {
     expect(c.stdout).toContain("0.7071");
   });
 });
+
+describe("lmplan emit", () => {
+  it("writes the config to stdout and notes and the measured schedule deviation to stderr", () => {
+    const r = run(["emit", "--format", "megatron", "--preset", "btlm-3b-8k", "--gpus", "64"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith("#!/usr/bin/env bash")).toBe(true);
+    expect(r.stderr).toMatch(/lmplan: schedule: Megatron-LM's own LR formula on this config matches the plan/);
+  });
+  it("reads a plan from lmplan plan --json on stdin", () => {
+    const planJson = run(["plan", "--params", "1.3B", "--tpp", "20", "--gpus", "64", "--json"]).stdout;
+    const r = spawnSync(process.execPath, [BIN, "emit", "--format", "torchtitan", "--plan", "-"], { input: planJson, encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("[lr_scheduler]");
+  });
+  it.each([
+    [["emit", "--format", "deepspeed", "--params", "1B", "--tpp", "20"], /^lmplan: format: expected one of torchtitan, megatron, nanogpt, received "deepspeed"$/],
+    [["emit", "--format", "nanogpt", "--params", "1B", "--tpp", "20", "--strict"], /^lmplan: format: conflict: nanoGPT cannot follow the plan's schedule/],
+  ])("bad input %j exits 2", (args, pattern) => {
+    const r = run(args as string[]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")[0]).toMatch(pattern);
+  });
+  it("refuses a plan JSON from another version", () => {
+    const r = spawnSync(process.execPath, [BIN, "emit", "--format", "megatron", "--plan", "-"], { input: '{"lmplanPlanVersion": 2}', encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lmplan: plan\.lmplanPlanVersion: expected a plan written by lmplan plan --json/);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Megatron-LM launch script (NVIDIA/Megatron-LM @ d98e8a64: flags from megatron/training/arguments.py
+ * and the config dataclasses they are generated from — training_config.py, transformer_config.py
+ * (μP: use_mup, mup_base_hidden_size, mup_embedding_mult, mup_output_mult, mup_attn_scale_power),
+ * optimizer_config.py; LR from megatron/core/optimizer_param_scheduler.py get_lr).
+ * Traps handled: --min-lr is absolute; --lr-wsd-decay-style defaults to exponential (2·0.5^p − 1), so it
+ * is always written; under --use-mup, --lr is η_base and Megatron divides hidden-matrix LRs by the width
+ * multiplier itself (megatron/core/optimizer/__init__.py get_mup_config_overrides), and
+ * --init-method-std is σ_base: Megatron applies the μP width (and output-layer depth) scaling to it.
+ */
+import type { Plan } from "../plan/types.js";
+import { compareSchedule } from "./schedule-check.js";
+import type { EmitResult, Emitter } from "./types.js";
+
+export interface MegatronSchedule {
+  lr: number;
+  minLr: number;
+  warmupIters: number;
+  decayIters: number;
+  style: "constant" | "linear" | "cosine" | "WSD";
+  wsdDecayIters: number;
+  wsdStyle: "exponential" | "linear" | "cosine" | "minus_sqrt";
+}
+
+// megatron/core/optimizer_param_scheduler.py get_lr, with steps counted in iterations (Megatron counts
+// samples, warmup and decay in samples too, so the ratios are the same); iteration it uses num_steps = it.
+export function megatronLr(c: MegatronSchedule, it: number): number {
+  if (c.warmupIters > 0 && it <= c.warmupIters) return (c.lr * it) / c.warmupIters;
+  if (c.style === "constant") return c.lr;
+  if (it > c.decayIters) return c.minLr;
+  const ratio = (it - c.warmupIters) / (c.decayIters - c.warmupIters);
+  let coeff: number;
+  if (c.style === "linear") coeff = 1 - ratio;
+  else if (c.style === "cosine") coeff = 0.5 * (Math.cos(Math.PI * ratio) + 1);
+  else {
+    const start = c.decayIters - c.wsdDecayIters;
+    if (it <= start) coeff = 1;
+    else {
+      const r = (it - start) / c.wsdDecayIters;
+      coeff = c.wsdStyle === "linear" ? 1 - r : c.wsdStyle === "cosine" ? 0.5 * (Math.cos(Math.PI * r) + 1) : c.wsdStyle === "exponential" ? 2 * 0.5 ** r - 1 : 1 - Math.sqrt(r);
+    }
+  }
+  return c.minLr + coeff * (c.lr - c.minLr);
+}
+
+export const megatron: Emitter = {
+  id: "megatron",
+  title: "Megatron-LM (launch script)",
+  source: "NVIDIA/Megatron-LM @ d98e8a64: megatron/training/arguments.py + config dataclasses; megatron/core/optimizer_param_scheduler.py",
+  emit(plan: Plan): EmitResult {
+    const notes: string[] = [];
+    const sp = plan.schedule.spec;
+    const o = plan.optimizer;
+    const p = o.parameterization;
+    const s = plan.model.spec;
+    const mup = p.kind !== "sp";
+    // Megatron applies lr to hidden matrices as lr / width_mult under μP, so --lr is η_base
+    const lr = mup ? o.baseLr.value : o.hiddenLr.value;
+    const widthMult = mup ? p.widthMultiplier : 1;
+    const sched: MegatronSchedule = {
+      lr,
+      minLr: sp.minLrRatio * lr,
+      warmupIters: sp.warmupSteps,
+      decayIters: sp.totalSteps,
+      style: sp.kind === "cosine" ? "cosine" : sp.kind === "wsd" ? "WSD" : sp.kind === "constant" ? "constant" : "linear",
+      wsdDecayIters: Math.round((sp.decayFraction ?? 0) * sp.totalSteps),
+      wsdStyle: sp.decayShape === "cosine" ? "cosine" : sp.decayShape === "1-sqrt" ? "minus_sqrt" : sp.decayShape === "exponential" ? "exponential" : "linear",
+    };
+    if (sp.kind === "wsd" && sp.decayShape === "exponential") notes.push("Megatron's WSD 'exponential' is 2·0.5^p − 1, not lmplan's (min/peak)^p; the deviation below measures the difference");
+    if (sp.kind === "power") notes.push("Megatron cannot express the Power Scheduler; linear decay is written (deviation below)");
+    if (p.kind === "completep") notes.push(`Megatron's μP has no depth (CompleteP) terms: residual × ${+p.residualMultiplier.toPrecision(6)}, hidden weight decay × ${+p.hiddenWeightDecayMultiplier.toPrecision(6)} and ε × ${+p.adamEpsMultiplier.toPrecision(6)} need code changes`);
+    if (s.position === "alibi") notes.push("Megatron-LM has no ALiBi (--position-embedding-type: learned_absolute, rope, yarn, mrope, relative, none); 'none' is written — add ALiBi biases in the attention, or use a RoPE shape");
+    notes.push("Megatron takes the vocabulary from its tokenizer arguments (--tokenizer-type …): set them for a vocabulary of " + s.vocabSize);
+    const kv = s.numKvHeads ?? s.numHeads;
+    const model = [
+      `--num-layers ${s.numLayers}`,
+      `--hidden-size ${s.dModel}`,
+      `--num-attention-heads ${s.numHeads}`,
+      ...(kv !== s.numHeads ? ["--group-query-attention", `--num-query-groups ${kv}`] : []),
+      `--ffn-hidden-size ${s.dFf}`,
+      ...(s.ffnType === "swiglu" ? ["--swiglu"] : []),
+      `--seq-length ${plan.batch.seqLen.value}`,
+      `--max-position-embeddings ${plan.batch.seqLen.value}`,
+      `--position-embedding-type ${s.position === "rope" ? "rope" : s.position === "learned" ? "learned_absolute" : "none"}`,
+      `--normalization ${s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm"}`,
+      ...(s.bias ? [] : ["--disable-bias-linear"]),
+      ...(s.tiedEmbeddings ? [] : ["--untie-embeddings-and-output-weights"]),
+      // Under --use-mup Megatron divides init_method_std by √width_mult itself (and scales output layers
+      // by depth and width; transformer_config.py __post_init__), so it takes σ_base, unscaled.
+      `--init-method-std ${mup ? p.embedding.initStd : (p.hidden.initStd ?? 0.02)}`,
+      ...(mup
+        ? ["--use-mup", `--mup-base-hidden-size ${Math.round(s.dModel / widthMult)}`, `--mup-embedding-mult ${p.embedding.outputMultiplier}`, `--mup-output-mult ${+p.outputLogitsScale.toPrecision(10)}`, "--mup-attn-scale-power 1.0"]
+        : []),
+    ];
+    const training = [
+      `--micro-batch-size ${plan.batch.microBatchSeqs.value}`,
+      `--global-batch-size ${plan.batch.globalBatchSeqs.value}`,
+      `--train-iters ${plan.batch.steps.value}`,
+      `--lr ${lr}`,
+      `--min-lr ${sched.minLr}`,
+      `--lr-decay-style ${sched.style}`,
+      `--lr-decay-iters ${sched.decayIters}`,
+      `--lr-warmup-iters ${sched.warmupIters}`,
+      ...(sched.style === "WSD" ? [`--lr-wsd-decay-iters ${sched.wsdDecayIters}`, `--lr-wsd-decay-style ${sched.wsdStyle}`] : []),
+      `--weight-decay ${o.weightDecay.value}`,
+      `--adam-beta1 ${o.beta1.value}`,
+      `--adam-beta2 ${o.beta2.value}`,
+      `--adam-eps ${o.eps.value}`,
+      `--clip-grad ${o.gradClip.value}`,
+      "--bf16",
+      ...(plan.memory.zeroStage >= 1 ? ["--use-distributed-optimizer"] : []),
+      ...(plan.memory.recompute === "full" ? ["--recompute-granularity full", "--recompute-method uniform", "--recompute-num-layers 1"] : []),
+    ];
+    // Data weights: Megatron's --data-path takes "weight prefix weight prefix …".
+    let data = ['--data-path "${DATA_PATH:?set DATA_PATH to your tokenized data prefix}"'];
+    const extra: string[] = [];
+    if (plan.data) {
+      const main = plan.data.phases[0];
+      const pairs = Object.entries(main?.weights ?? {}).filter(([, w]) => w > 0).map(([name, w]) => `${+w.toPrecision(6)} "\${DATA_DIR}/${name}_text_document"`);
+      data = [`--data-path ${pairs.join(" ")}`];
+      const fin = plan.data.phases[1];
+      if (fin) {
+        const finPairs = Object.entries(fin.weights).filter(([, w]) => w > 0).map(([name, w]) => `${+w.toPrecision(6)} "\${DATA_DIR}/${name}_text_document"`);
+        const at = Math.round((1 - fin.fraction) * plan.batch.steps.value);
+        extra.push(`# Final phase (${+(fin.fraction * 100).toPrecision(3)}% of tokens, from iteration ${at}): resume from the checkpoint at ${at} with`, `#   --data-path ${finPairs.join(" ")}`);
+        notes.push(`Megatron does not change the data mixture within a run: the end-of-training phase is a resumed run from iteration ${at} (see the script's last lines)`);
+      }
+    }
+    if (plan.context && plan.context.stages.length > 1) {
+      let before = 0;
+      for (const st of plan.context.stages.slice(1)) {
+        before += plan.context.stages[plan.context.stages.indexOf(st) - 1]?.steps ?? 0;
+        extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   --seq-length ${st.seqLen} --max-position-embeddings ${st.seqLen} --global-batch-size ${st.batchSeqs} --micro-batch-size ${st.microBatchSeqs ?? 1}`);
+      }
+      notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
+    }
+    const arr = (name: string, xs: string[]) => `${name}=(\n${xs.map((x) => `  ${x}`).join("\n")}\n)`;
+    const text = [
+      "#!/usr/bin/env bash",
+      `# lmplan emit --format megatron: ${plan.title}`,
+      `# flags: ${this.source}`,
+      `# tokens = train-iters × global-batch-size × seq-length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`,
+      "set -euo pipefail",
+      `GPUS_PER_NODE=\${GPUS_PER_NODE:-8}   # ${plan.hardware.numGpus.value} GPUs in all: set NNODES, NODE_RANK, MASTER_ADDR for torchrun`,
+      arr("MODEL_ARGS", model),
+      arr("TRAINING_ARGS", training),
+      arr("DATA_ARGS", data),
+      'torchrun --nproc_per_node "$GPUS_PER_NODE" --nnodes "${NNODES:-1}" --node_rank "${NODE_RANK:-0}" --master_addr "${MASTER_ADDR:-localhost}" --master_port "${MASTER_PORT:-6000}" \\',
+      '  pretrain_gpt.py "${MODEL_ARGS[@]}" "${TRAINING_ARGS[@]}" "${DATA_ARGS[@]}" "$@"',
+      ...extra,
+      "",
+    ].join("\n");
+    // Hidden-weight LR Megatron will apply: lr(it) / width_mult under μP
+    const deviation = compareSchedule(sp, (it) => megatronLr(sched, it) / widthMult, o.hiddenLr.value);
+    return { format: "megatron", fileName: "train.sh", text, notes, deviation };
+  },
+};
