@@ -187,7 +187,7 @@ describe("lmplan emit", () => {
     expect(r.stdout).toContain("[lr_scheduler]");
   });
   it.each([
-    [["emit", "--format", "deepspeed", "--params", "1B", "--tpp", "20"], /^lmplan: format: expected one of torchtitan, megatron, nanogpt, received "deepspeed"$/],
+    [["emit", "--format", "deepspeed", "--params", "1B", "--tpp", "20"], /^lmplan: format: expected one of torchtitan, megatron, cerebras, nanogpt, received "deepspeed"$/],
     [["emit", "--format", "nanogpt", "--params", "1B", "--tpp", "20", "--strict"], /^lmplan: format: conflict: nanoGPT cannot follow the plan's schedule/],
   ])("bad input %j exits 2", (args, pattern) => {
     const r = run(args as string[]);

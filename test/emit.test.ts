@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { parse as parseToml } from "smol-toml";
+import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import { findEmitter } from "../src/emit/index.js";
 import { plan } from "../src/plan/plan.js";
@@ -26,6 +27,10 @@ const TORCHTITAN_KEYS: Record<string, string[]> = {
 };
 // karpathy/nanoGPT@3adf61e1 train.py: the globals configurator.py may override
 const NANOGPT_KEYS = ["out_dir", "eval_interval", "log_interval", "eval_iters", "eval_only", "always_save_checkpoint", "init_from", "wandb_log", "wandb_project", "wandb_run_name", "dataset", "gradient_accumulation_steps", "batch_size", "block_size", "n_layer", "n_head", "n_embd", "dropout", "bias", "learning_rate", "max_iters", "weight_decay", "beta1", "beta2", "grad_clip", "decay_lr", "warmup_iters", "lr_decay_iters", "min_lr", "backend", "device", "dtype", "compile"];
+// Cerebras/modelzoo@f1fd1e09: model keys used by models/nlp/btlm/configs/params_btlm_2p7b_8k.yaml and
+// models/nlp/llama/configs/params_code_llama_70b.yaml (rotary_dim, norm_type, attention_module,
+// extra_attention_params), plus alibi_scaling (tools/checkpoint_converters/btlm_hf_cs.py)
+const CEREBRAS_MODEL_KEYS = ["name", "hidden_size", "position_embedding_type", "rotary_dim", "share_embedding_weights", "max_position_embeddings", "vocab_size", "num_hidden_layers", "dropout_rate", "norm_type", "num_heads", "attention_type", "attention_module", "extra_attention_params", "attention_dropout_rate", "use_projection_bias_in_attention", "use_ffn_bias_in_attention", "filter_size", "nonlinearity", "use_ffn_bias", "embedding_initializer", "initializer", "output_layer_initializer", "use_bias_in_output", "mup_base_hidden_size", "mup_base_filter_size", "embeddings_scale", "output_logits_alpha", "scale_qk_dot_by_d", "alibi_scaling"];
 const MEGATRON_FLAGS = new Set(readFileSync(new URL("./fixtures/megatron_flags.txt", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("--")));
 
 const percentSteps = (T: number) => Array.from({ length: 101 }, (_, k) => Math.min(Math.round((k * T) / 100), T - 1));
@@ -135,6 +140,56 @@ describe.each(PLANS)("%s", (_name, p) => {
       expect(dev).toBeGreaterThan(0.01);
       expect(r.notes.join(" ")).toMatch(/cosine only/);
     }
+  });
+});
+
+describe.each(PLANS)("Cerebras: %s", (_name, p) => {
+  it("YAML parses, model keys are modelzoo's, tokens and schedule agree", () => {
+    const r = findEmitter("cerebras")?.emit(p);
+    if (!r) throw new Error("emitter");
+    const doc = parseYaml(r.text) as { trainer: { init: { model: Record<string, unknown>; schedulers: { SequentialLR: { schedulers: Record<string, { initial_learning_rate: number; end_learning_rate: number; total_iters: number }>[] } }[]; loop: { max_steps: number } }; fit: { train_dataloader: { batch_size: number } } } };
+    for (const k of Object.keys(doc.trainer.init.model)) expect(CEREBRAS_MODEL_KEYS, k).toContain(k);
+    expect(doc.trainer.init.loop.max_steps * doc.trainer.fit.train_dataloader.batch_size * p.batch.seqLen.value).toBe(p.batch.tokensTrained.value);
+    // SequentialLR of LinearLR / CosineDecayLR, each interpolating over its own total_iters
+    const phases = doc.trainer.init.schedulers[0]?.SequentialLR.schedulers.map((x) => Object.entries(x)[0] as [string, { initial_learning_rate: number; end_learning_rate: number; total_iters: number }]) ?? [];
+    const m = doc.trainer.init.model;
+    const scale = m.mup_base_hidden_size ? (m.hidden_size as number) / (m.mup_base_hidden_size as number) : 1;
+    const lr = (step: number) => {
+      let start = 0;
+      for (const [i, [kind, c]] of phases.entries()) {
+        if (step < start + c.total_iters || i === phases.length - 1) {
+          const t = Math.min(step - start, c.total_iters) / c.total_iters;
+          const v = kind === "LinearLR" ? c.initial_learning_rate + (c.end_learning_rate - c.initial_learning_rate) * t : c.end_learning_rate + (c.initial_learning_rate - c.end_learning_rate) * 0.5 * (1 + Math.cos(Math.PI * t));
+          return v / scale;
+        }
+        start += c.total_iters;
+      }
+      return 0;
+    };
+    const dev = maxDeviation(p, lr);
+    if (dev > 1e-6) expect(r.deviation.maxRelative).toBeCloseTo(dev, 10);
+    else expect(r.deviation.maxRelative).toBeLessThanOrEqual(1e-6);
+  });
+});
+
+describe("Cerebras: BTLM-3B-8K reproduces BTLM's published μP keys (modelzoo params_btlm_2p7b_8k.yaml)", () => {
+  const r = findEmitter("cerebras")?.emit(plan({ preset: "btlm-3b-8k", gpu: "h100", gpus: 64 }));
+  const m = (parseYaml(r?.text ?? "") as { trainer: { init: { model: Record<string, unknown>; schedulers: { SequentialLR: { schedulers: Record<string, { end_learning_rate: number }>[] } }[] } } }).trainer.init;
+  it.each([
+    ["mup_base_hidden_size", 256],
+    ["mup_base_filter_size", 682.6],
+    ["embeddings_scale", 14.6],
+    ["output_logits_alpha", 2.22],
+    ["scale_qk_dot_by_d", true],
+    ["hidden_size", 2560],
+    ["filter_size", 6826],
+    ["position_embedding_type", "alibi"],
+  ])("%s = %s", (k, v) => {
+    expect(m.model[k]).toBe(v);
+  });
+  it("σ_base 0.073 in the initializers and η_base 0.012 at the end of warmup", () => {
+    expect((m.model.initializer as { std: number }).std).toBe(0.073);
+    expect(m.schedulers[0]?.SequentialLR.schedulers[0]?.LinearLR?.end_learning_rate).toBe(0.012);
   });
 });
 

@@ -1,0 +1,128 @@
+/**
+ * Cerebras modelzoo YAML (Cerebras/modelzoo @ f1fd1e09, Release 2.10.0: key names as in
+ * src/cerebras/modelzoo/models/nlp/btlm/configs/params_btlm_2p7b_{2k,8k}.yaml — μP keys
+ * mup_base_hidden_size, mup_base_filter_size, embeddings_scale, output_logits_alpha, scale_qk_dot_by_d —
+ * and models/nlp/llama/configs/*.yaml for rotary, norm_type and multi-query keys; alibi_scaling from
+ * tools/checkpoint_converters/btlm_hf_cs.py).
+ * μP: the config holds the base values (η_base in the schedulers, σ_base in the initializers) and
+ * modelzoo applies the width scaling; the hidden LR is η_base · mup_base_hidden_size / hidden_size.
+ * The schedulers' formulas live in the cerebras.pytorch package, not in modelzoo; LinearLR is linear
+ * interpolation from initial_learning_rate to end_learning_rate over total_iters and CosineDecayLR a
+ * half cosine between them (as their names and the shipped configs use them) [unverified against source].
+ */
+import { stringify } from "yaml";
+import type { Plan } from "../plan/types.js";
+import { compareSchedule } from "./schedule-check.js";
+import type { EmitResult, Emitter } from "./types.js";
+
+interface Phase {
+  kind: "LinearLR" | "CosineDecayLR";
+  initial: number;
+  end: number;
+  iters: number;
+}
+
+// SequentialLR over LinearLR / CosineDecayLR phases, each counted from its own start
+export function cerebrasLr(phases: Phase[], step: number): number {
+  let start = 0;
+  for (const ph of phases) {
+    if (step < start + ph.iters || ph === phases[phases.length - 1]) {
+      const t = Math.min(Math.max(step - start, 0), ph.iters) / ph.iters;
+      return ph.kind === "LinearLR" ? ph.initial + (ph.end - ph.initial) * t : ph.end + (ph.initial - ph.end) * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+    start += ph.iters;
+  }
+  return 0;
+}
+
+const r6 = (x: number) => +x.toPrecision(10);
+
+export const cerebras: Emitter = {
+  id: "cerebras",
+  title: "Cerebras modelzoo (YAML)",
+  source: "Cerebras/modelzoo @ f1fd1e09: models/nlp/btlm/configs/params_btlm_2p7b_8k.yaml, models/nlp/llama/configs/*.yaml",
+  emit(plan: Plan): EmitResult {
+    const notes: string[] = [];
+    const sp = plan.schedule.spec;
+    const o = plan.optimizer;
+    const p = o.parameterization;
+    const s = plan.model.spec;
+    const mup = p.kind !== "sp";
+    // The scheduler LR is η_base under μP (modelzoo scales hidden groups by 1/m_d), else the one LR.
+    const lr = mup ? o.baseLr.value : o.hiddenLr.value;
+    const scale = mup ? p.widthMultiplier : 1;
+    const end = sp.minLrRatio * lr;
+    const W = sp.warmupSteps;
+    const T = sp.totalSteps;
+    const phases: Phase[] = [];
+    if (W > 0) phases.push({ kind: "LinearLR", initial: 0, end: lr, iters: W });
+    if (sp.kind === "cosine") phases.push({ kind: "CosineDecayLR", initial: lr, end, iters: T - W });
+    else if (sp.kind === "constant") phases.push({ kind: "LinearLR", initial: lr, end: lr, iters: T - W });
+    else if (sp.kind === "wsd") {
+      const decay = Math.round((sp.decayFraction ?? 0.1) * T);
+      phases.push({ kind: "LinearLR", initial: lr, end: lr, iters: T - W - decay });
+      phases.push({ kind: sp.decayShape === "cosine" ? "CosineDecayLR" : "LinearLR", initial: lr, end, iters: decay });
+      if (sp.decayShape === "1-sqrt" || sp.decayShape === "exponential") notes.push(`modelzoo configs offer LinearLR and CosineDecayLR here; the ${sp.decayShape} decay is written as linear (deviation below)`);
+    } else {
+      phases.push({ kind: "LinearLR", initial: lr, end, iters: T - W });
+      if (sp.kind === "power") notes.push("the Power Scheduler is written as linear decay (deviation below)");
+    }
+    const init = (std: number) => ({ name: "truncated_normal", mean: 0.0, std: r6(std), a: r6(-2 * std), b: r6(2 * std) });
+    const sigma = mup ? (p.embedding.initStd ?? 0.02) : (p.hidden.initStd ?? 0.02);
+    const kv = s.numKvHeads ?? s.numHeads;
+    const model: Record<string, unknown> = {
+      name: "gpt3",
+      hidden_size: s.dModel,
+      position_embedding_type: s.position === "rope" ? "rotary" : s.position,
+      ...(s.position === "rope" ? { rotary_dim: s.dModel / s.numHeads } : {}),
+      share_embedding_weights: s.tiedEmbeddings,
+      max_position_embeddings: plan.context ? Math.max(...plan.context.stages.map((x) => x.seqLen)) : plan.batch.seqLen.value,
+      vocab_size: s.vocabSize,
+      num_hidden_layers: s.numLayers,
+      dropout_rate: 0.0,
+      ...(s.norm === "rmsnorm" ? { norm_type: "rmsnorm" } : {}),
+      num_heads: s.numHeads,
+      attention_type: "scaled_dot_product",
+      ...(kv !== s.numHeads ? { attention_module: "multiquery_attention", extra_attention_params: { num_kv_groups: kv } } : {}),
+      attention_dropout_rate: 0.0,
+      use_projection_bias_in_attention: s.bias,
+      use_ffn_bias_in_attention: s.bias,
+      filter_size: s.dFf,
+      nonlinearity: s.ffnType,
+      use_ffn_bias: s.bias,
+      embedding_initializer: init(sigma),
+      initializer: init(sigma),
+      output_layer_initializer: init(sigma),
+      use_bias_in_output: false,
+      ...(mup
+        ? {
+            mup_base_hidden_size: r6(s.dModel / scale),
+            mup_base_filter_size: r6(s.dFf / scale),
+            embeddings_scale: p.embedding.outputMultiplier,
+            output_logits_alpha: r6(p.outputLogitsScale * scale),
+            scale_qk_dot_by_d: true,
+          }
+        : {}),
+      ...(plan.context?.extrapolation?.cerebrasConfig ?? {}),
+    };
+    if (p.kind === "completep") notes.push("modelzoo's μP keys have no depth (CompleteP) terms; residual scaling and depth-aware LR/WD/ε need code changes");
+    const doc = {
+      trainer: {
+        init: {
+          backend: { backend_type: "CSX" },
+          model,
+          optimizer: { AdamW: { betas: [o.beta1.value, o.beta2.value], eps: o.eps.value, weight_decay: o.weightDecay.value, correct_bias: true } },
+          schedulers: [{ SequentialLR: { schedulers: phases.map((ph) => ({ [ph.kind]: { initial_learning_rate: r6(ph.initial), end_learning_rate: r6(ph.end), total_iters: ph.iters } })) } }],
+          precision: { enabled: true, fp16_type: "cbfloat16", max_gradient_norm: o.gradClip.value },
+          loop: { max_steps: plan.batch.steps.value },
+        },
+        fit: { train_dataloader: { data_processor: "GptHDF5MapDataProcessor", data_dir: "${DATA_DIR}", batch_size: plan.batch.globalBatchSeqs.value, shuffle: false, num_workers: 8 } },
+      },
+    };
+    if (plan.data) notes.push(`modelzoo reads one data_dir per run here: prepare the mixture (${plan.data.phases[0] ? Object.entries(plan.data.phases[0].weights).filter(([, w]) => w > 0).map(([k, w]) => `${k} ${+(w * 100).toPrecision(3)}%`).join(", ") : ""}) when preprocessing into HDF5`);
+    if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate configs, as BTLM's 2k and 8k configs are: ${plan.context.stages.map((x) => `${x.seqLen} tokens × batch ${x.batchSeqs} for ${x.steps} steps`).join(", then ")}; this file is the first stage`);
+    const header = `# lmplan emit --format cerebras: ${plan.title}\n# keys: ${this.source}\n# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
+    const deviation = compareSchedule(sp, (step) => cerebrasLr(phases, step) / scale, o.hiddenLr.value);
+    return { format: "cerebras", fileName: "params.yaml", text: `${header}${stringify(doc)}`, notes, deviation };
+  },
+};
