@@ -13,7 +13,7 @@
 import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
 import { compareSchedule } from "./schedule-check.js";
-import type { EmitResult, Emitter } from "./types.js";
+import { mupTrainerLr, type EmitResult, type Emitter } from "./types.js";
 
 interface Phase {
   kind: "LinearLR" | "CosineDecayLR";
@@ -47,10 +47,8 @@ export const cerebras: Emitter = {
     const o = plan.optimizer;
     const p = o.parameterization;
     const s = plan.model.spec;
-    const mup = p.kind !== "sp";
     // The scheduler LR is η_base under μP (modelzoo scales hidden groups by 1/m_d), else the one LR.
-    const lr = mup ? o.baseLr.value : o.hiddenLr.value;
-    const scale = mup ? p.widthMultiplier : 1;
+    const { mup, lr, widthMultiplier: scale } = mupTrainerLr(plan);
     const end = sp.minLrRatio * lr;
     const W = sp.warmupSteps;
     const T = sp.totalSteps;

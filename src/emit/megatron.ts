@@ -10,7 +10,7 @@
  */
 import type { Plan } from "../plan/types.js";
 import { compareSchedule } from "./schedule-check.js";
-import type { EmitResult, Emitter } from "./types.js";
+import { mupTrainerLr, type EmitResult, type Emitter } from "./types.js";
 
 export interface MegatronSchedule {
   lr: number;
@@ -53,10 +53,8 @@ export const megatron: Emitter = {
     const o = plan.optimizer;
     const p = o.parameterization;
     const s = plan.model.spec;
-    const mup = p.kind !== "sp";
     // Megatron applies lr to hidden matrices as lr / width_mult under μP, so --lr is η_base
-    const lr = mup ? o.baseLr.value : o.hiddenLr.value;
-    const widthMult = mup ? p.widthMultiplier : 1;
+    const { mup, lr, widthMultiplier: widthMult } = mupTrainerLr(plan);
     const sched: MegatronSchedule = {
       lr,
       minLr: sp.minLrRatio * lr,

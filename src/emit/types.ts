@@ -34,3 +34,13 @@ export interface Emitter {
 
 /** A deviation larger than this is printed (1e-6 relative to the peak, the bar). */
 export const DEVIATION_TOLERANCE = 1e-6;
+
+/**
+ * For trainers that apply μP themselves (Megatron --use-mup, Cerebras modelzoo mup_* keys): the LR they
+ * take is η_base and they divide hidden-matrix LRs by the width multiplier; under SP it is the one LR.
+ */
+export function mupTrainerLr(plan: Plan): { mup: boolean; lr: number; widthMultiplier: number } {
+  const p = plan.optimizer.parameterization;
+  const mup = p.kind !== "sp";
+  return { mup, lr: mup ? plan.optimizer.baseLr.value : plan.optimizer.hiddenLr.value, widthMultiplier: mup ? p.widthMultiplier : 1 };
+}
