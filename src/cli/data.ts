@@ -3,6 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { BadInput } from "./shared.js";
 import { invalid, type Issue } from "../errors.js";
 import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
 import { parseStages, planContext, type ContextPlan } from "../context/stages.js";
@@ -17,11 +18,7 @@ import { DEFAULT_TEMPLATE } from "../plan/plan.js";
 import { formatCount, formatFlops, formatPercent, formatSig } from "../units/format.js";
 import { parseCount } from "../units/parse.js";
 
-export class DataInputError extends Error {
-  constructor(readonly issues: Issue[]) {
-    super("bad input");
-  }
-}
+export class DataInputError extends BadInput {}
 
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; issues: Issue[] }): T {
   if (!r.ok) throw new DataInputError(r.issues);

@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { BadInput } from "./shared.js";
 import type { Row } from "./plot.js";
-import { invalid, type Issue } from "../errors.js";
+import { invalid } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
 import { dropHighestLoss, fitLoss, type LossFitReport } from "../fit/loss.js";
@@ -29,11 +30,7 @@ export interface FitIo {
   isTTY: boolean;
 }
 
-export class FitInputError extends Error {
-  constructor(readonly issues: Issue[]) {
-    super("bad input");
-  }
-}
+export class FitInputError extends BadInput {}
 
 const LOSS_COLUMNS: ColumnSpec[] = [
   { key: "N", aliases: ["N", "params", "parameters", "model_size", "model size"], description: "parameters N", positive: true },

@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { HOFFMANN_DELTA, hoffmannGrid, runStarts, summarizeStarts, type ChinchillaFit, type LossPoint, type StartResult } from "./chinchilla.js";
 
-// Resolves to dist/fit/worker.js both from dist/fit/pool.js and from the bundled CLI in dist/cli/.
+// Resolves to dist/fit/worker.js both from dist/fit/pool.js and from the bundled CLI chunks in dist/bundle/.
 const WORKER = new URL("../fit/worker.js", import.meta.url);
 
 export async function fitChinchillaParallel(
