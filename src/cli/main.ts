@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { formatIssue, invalid, LmplanError } from "../errors.js";
 import { addPlanOptions, BadInput, requestFromOptions, VerifyFailed, type Io } from "./shared.js";
-import { findLaw, LAWS } from "../laws/index.js";
+import { LAWS } from "../laws/index.js";
 import { planSafe } from "../plan/plan.js";
-import { findReference, REFERENCES } from "../references.js";
+import { REFERENCES } from "../references.js";
 import { renderLaw, renderLawList, renderPlan, renderVerify } from "./render.js";
 
 export const EXIT_OK = 0;
@@ -117,4 +117,3 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
-export { findLaw, findReference };

@@ -125,10 +125,11 @@ export const megatron: Emitter = {
       }
     }
     if (plan.context && plan.context.stages.length > 1) {
+      // Each later stage resumes at the iteration where the stages before it end.
       let before = 0;
-      for (const st of plan.context.stages.slice(1)) {
-        before += plan.context.stages[plan.context.stages.indexOf(st) - 1]?.steps ?? 0;
-        extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   --seq-length ${st.seqLen} --max-position-embeddings ${st.seqLen} --global-batch-size ${st.batchSeqs} --micro-batch-size ${st.microBatchSeqs ?? 1}`);
+      for (const [i, st] of plan.context.stages.entries()) {
+        if (i > 0) extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   --seq-length ${st.seqLen} --max-position-embeddings ${st.seqLen} --global-batch-size ${st.batchSeqs} --micro-batch-size ${st.microBatchSeqs ?? 1}`);
+        before += st.steps ?? 0;
       }
       notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
     }
