@@ -187,12 +187,28 @@ describe("lmplan emit", () => {
     expect(r.stdout).toContain("[lr_scheduler]");
   });
   it.each([
-    [["emit", "--format", "deepspeed", "--params", "1B", "--tpp", "20"], /^lmplan: format: expected one of torchtitan, megatron, cerebras, nanogpt, received "deepspeed"$/],
+    [["emit", "--format", "deepspeed", "--params", "1B", "--tpp", "20"], /^lmplan: format: expected one of torchtitan, megatron, megatron-yaml, hf, nanogpt, litgpt, cerebras, llmfoundry, nanotron, received "deepspeed"$/],
+    [["emit", "--format", "megatron", "--params", "1B", "--tpp", "20", "--gpus", "7", "--batch-seqs", "1000"], /^lmplan: batchSeqs: expected a global batch that splits evenly over the 7 data-parallel GPUs, e\.g\. 994 or 1001; or a different --gpus, received 1000$/],
+    [["emit", "--format", "litgpt", "--params", "1B", "--tpp", "20", "--strict"], /^lmplan: format: conflict: LitGPT cannot follow the plan's schedule/],
     [["emit", "--format", "nanogpt", "--params", "1B", "--tpp", "20", "--strict"], /^lmplan: format: conflict: nanoGPT cannot follow the plan's schedule/],
   ])("bad input %j exits 2", (args, pattern) => {
     const r = run(args as string[]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split("\n")[0]).toMatch(pattern);
+  });
+  it("re-splits a saved plan's batch over --gpus, choosing the micro-batch that fits, or refuses a count that does not divide it", () => {
+    const planJson = run(["plan", "--params", "1.3B", "--tpp", "20", "--gpus", "64", "--json"]).stdout;
+    const global = (JSON.parse(planJson) as { batch: { globalBatchSeqs: { value: number } } }).batch.globalBatchSeqs.value;
+    const ok = spawnSync(process.execPath, [BIN, "emit", "--format", "torchtitan", "--plan", "-", "--gpus", "32"], { input: planJson, encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    const doc = ok.stdout;
+    expect(doc).toContain("data_parallel_shard_degree = 32");
+    expect(doc).toContain(`global_batch_size = ${global}`);
+    const local = Number(/local_batch_size = (\d+)/.exec(doc)?.[1]);
+    expect((global / 32) % local).toBe(0);
+    const bad = spawnSync(process.execPath, [BIN, "emit", "--format", "torchtitan", "--plan", "-", "--gpus", "48"], { input: planJson, encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(new RegExp(`^lmplan: gpus: expected a GPU count that divides the plan's global batch of ${global} sequences \\(near 48: [0-9, ]+\\), received 48`));
   });
   it("refuses a plan JSON from another version", () => {
     const r = spawnSync(process.execPath, [BIN, "emit", "--format", "megatron", "--plan", "-"], { input: '{"lmplanPlanVersion": 2}', encoding: "utf8" });

@@ -209,3 +209,218 @@ describe("Megatron μP and data", () => {
     expect(r?.text).toMatch(/--seq-length 8192 --max-position-embeddings 8192 --global-batch-size 256/);
   });
 });
+
+// ---- Hugging Face, LitGPT, llm-foundry, nanotron, Megatron YAML ---------------------------------------
+// Formulas re-implemented from:
+//   HF          huggingface/transformers@005edacb src/transformers/optimization.py (schedule lambdas)
+//   LitGPT      Lightning-AI/litgpt@26857050 litgpt/pretrain.py get_lr and fit() (LR set per micro-iteration)
+//   Composer    mosaicml/composer@64051888 composer/optim/scheduler.py; trainer.py steps schedulers before
+//               advancing the batch counter; llm-foundry@8c8dd48f llmfoundry/optim/scheduler.py (inv_sqrt)
+//   nanotron    huggingface/nanotron@2411b022 src/nanotron/helpers.py lr_scheduler_builder
+
+// huggingface/transformers@00349ae8 src/transformers/training_args.py: TrainingArguments fields (subset that matters here)
+const HF_KEYS = ["output_dir", "per_device_train_batch_size", "num_train_epochs", "max_steps", "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "optim", "optim_args", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon", "gradient_accumulation_steps", "max_grad_norm", "bf16", "fp16", "tf32", "gradient_checkpointing", "gradient_checkpointing_kwargs", "torch_compile"];
+const HF_SCHEDULERS = ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay"];
+// Lightning-AI/litgpt@26857050: pretrain.py setup() parameters; args.py TrainArgs; config.py Config (fields used)
+const LITGPT_KEYS = ["model_name", "model_config", "out_dir", "precision", "initial_checkpoint_dir", "resume", "data", "train", "eval", "log", "optimizer", "devices", "num_nodes", "tokenizer_dir", "logger_name", "seed"];
+const LITGPT_TRAIN_KEYS = ["save_interval", "log_interval", "global_batch_size", "micro_batch_size", "lr_warmup_steps", "lr_warmup_fraction", "epochs", "max_tokens", "max_steps", "max_time", "max_seq_length", "tie_embeddings", "max_norm", "min_lr"];
+const LITGPT_MODEL_KEYS = ["name", "hf_config", "block_size", "n_layer", "n_embd", "vocab_size", "padding_multiple", "padded_vocab_size", "norm_class_name", "norm_eps", "parallel_residual", "n_head", "head_size", "n_query_groups", "attn_bias", "rope_base", "rotary_percentage", "intermediate_size", "bias", "mlp_class_name"];
+// mosaicml/llm-foundry@8c8dd48f: config_utils.py TrainConfig fields; configuration_mpt.py MPTConfig.__init__;
+// config_defaults.py attn_config_defaults (+ kv_n_heads for grouped_query_attention); ffn.py; optim/__init__.py
+const FOUNDRY_KEYS = ["model", "tokenizer", "optimizer", "scheduler", "train_loader", "device_train_batch_size", "device_eval_batch_size", "max_duration", "max_seq_len", "seed", "precision", "fsdp_config", "tp_config", "eval_interval", "eval_loader", "loggers", "callbacks", "algorithms", "save_folder", "save_interval", "load_path", "device_train_microbatch_size", "global_train_batch_size", "run_name", "autoresume", "variables"];
+const FOUNDRY_MODEL_KEYS = ["name", "init_device", "d_model", "n_heads", "n_layers", "head_dim", "expansion_ratio", "max_seq_len", "vocab_size", "resid_pdrop", "emb_pdrop", "learned_pos_emb", "attn_config", "ffn_config", "logit_scale", "no_bias", "norm_type", "norm_eps", "init_config", "fc_type", "tie_word_embeddings"];
+const FOUNDRY_ATTN_KEYS = ["attn_type", "attn_pdrop", "attn_impl", "qk_ln", "clip_qkv", "softmax_scale", "alibi", "alibi_bias_max", "rope", "rope_theta", "kv_n_heads", "sliding_window_size"];
+const FOUNDRY_SCHEDULERS = ["constant_with_warmup", "cosine_with_warmup", "linear_decay_with_warmup", "inv_sqrt_with_warmup"];
+// huggingface/nanotron@2411b022 src/nanotron/config/config.py and models_config.py dataclass fields
+const NANOTRON_KEYS: Record<string, string[]> = {
+  "": ["general", "parallelism", "model", "tokenizer", "checkpoints", "logging", "metrics_logging", "tokens", "optimizer", "data_stages", "profiler", "lighteval", "s3_upload"],
+  parallelism: ["dp", "pp", "tp", "pp_engine", "tp_mode", "tp_linear_async_communication", "recompute_layer", "tp_recompute_allgather", "expert_parallel_size", "context_parallel_size"],
+  model: ["model_config", "init_method", "dtype", "make_vocab_size_divisible_by", "ddp_bucket_cap_mb"],
+  optimizer: ["optimizer_factory", "zero_stage", "weight_decay", "clip_grad", "accumulate_grad_in_fp32", "learning_rate_scheduler", "weight_decay_exclude_named_params"],
+  tokens: ["sequence_length", "train_steps", "micro_batch_size", "batch_accumulation_per_replica", "val_check_interval", "limit_val_batches", "limit_test_batches"],
+  learning_rate_scheduler: ["learning_rate", "lr_warmup_steps", "lr_warmup_style", "lr_decay_style", "lr_decay_steps", "lr_decay_starting_step", "min_decay_lr"],
+  model_config: ["bos_token_id", "eos_token_id", "hidden_act", "hidden_size", "initializer_range", "intermediate_size", "is_llama_config", "max_position_embeddings", "num_attention_heads", "num_hidden_layers", "num_key_value_heads", "pad_token_id", "pretraining_tp", "rms_norm_eps", "rope_scaling", "rope_theta", "tie_word_embeddings", "use_cache", "vocab_size"],
+};
+
+function expectDeviation(r: { deviation: { maxRelative: number } }, p: Plan, lr: (s: number) => number): number {
+  const dev = maxDeviation(p, lr);
+  // either it matches within 1e-6 of the peak, or the emitter reported this very deviation
+  if (dev > 1e-6) expect(r.deviation.maxRelative).toBeCloseTo(dev, 10);
+  else expect(r.deviation.maxRelative).toBeLessThanOrEqual(1e-6);
+  return dev;
+}
+
+const emitOrThrow = (id: string, p: Plan) => {
+  const r = findEmitter(id)?.emit(p);
+  if (!r) throw new Error(`no emitter ${id}`);
+  return r;
+};
+
+describe.each(PLANS)("more trainers: %s", (_name, p) => {
+  it("HF: JSON parses, keys are TrainingArguments', tokens and schedule agree, warmup is an integer", () => {
+    const r = emitOrThrow("hf", p);
+    const a = JSON.parse(r.text) as Record<string, number | string | Record<string, number | string>>;
+    for (const k of Object.keys(a)) expect(HF_KEYS, k).toContain(k);
+    expect(HF_SCHEDULERS).toContain(a.lr_scheduler_type);
+    const n = (k: string) => a[k] as number;
+    expect(n("max_steps") * n("per_device_train_batch_size") * n("gradient_accumulation_steps") * p.batch.dataParallel.value * p.batch.seqLen.value).toBe(p.batch.tokensTrained.value);
+    expect(Number.isInteger(n("warmup_steps"))).toBe(true);
+    const [W, T, peak] = [n("warmup_steps"), n("max_steps"), n("learning_rate")];
+    const kw = (a.lr_scheduler_kwargs ?? {}) as Record<string, number | string>;
+    const lr = (s: number) => {
+      const warm = s / Math.max(1, W);
+      const cos = (x: number) => 0.5 * (1 + Math.cos(Math.PI * x));
+      switch (a.lr_scheduler_type) {
+        case "linear":
+          return peak * (s < W ? warm : Math.max(0, (T - s) / Math.max(1, T - W)));
+        case "cosine":
+          return peak * (s < W ? warm : Math.max(0, cos((s - W) / Math.max(1, T - W))));
+        case "cosine_with_min_lr": {
+          const m = kw.min_lr_rate as number;
+          return peak * (s < W ? warm : cos((s - W) / Math.max(1, T - W)) * (1 - m) + m);
+        }
+        case "polynomial": {
+          const end = kw.lr_end as number;
+          return s < W ? peak * warm : (peak - end) * (1 - (s - W) / (T - W)) ** (kw.power as number) + end;
+        }
+        case "constant_with_warmup":
+          return peak * (s < W ? warm : 1);
+        case "warmup_stable_decay": {
+          const m = kw.min_lr_ratio as number;
+          const D = kw.num_decay_steps as number;
+          if (s < W) return peak * (warm * (1 - m) + m);
+          if (s < T - D) return peak;
+          const x = (s - (T - D)) / Math.max(1, D);
+          const f = kw.decay_type === "linear" ? 1 - x : kw.decay_type === "cosine" ? cos(x) : 1 - Math.sqrt(x);
+          return peak * (f * (1 - m) + m);
+        }
+      }
+      throw new Error(String(a.lr_scheduler_type));
+    };
+    const dev = expectDeviation(r, p, lr);
+    if (p.schedule.spec.kind === "linear" || p.schedule.spec.kind === "cosine") expect(dev).toBeLessThan(1e-9);
+  });
+
+  it("LitGPT: YAML parses, keys are pretrain.py's, max_tokens agrees, the cosine-only deviation is reported", () => {
+    const r = emitOrThrow("litgpt", p);
+    const doc = parseYaml(r.text) as { train: Record<string, number>; model_config: Record<string, unknown>; optimizer: { init_args: { lr: number } }; devices: number; num_nodes: number };
+    for (const k of Object.keys(doc)) expect(LITGPT_KEYS, k).toContain(k);
+    for (const k of Object.keys(doc.train)) expect(LITGPT_TRAIN_KEYS, k).toContain(k);
+    for (const k of Object.keys(doc.model_config)) expect(LITGPT_MODEL_KEYS, k).toContain(k);
+    const t = doc.train as Record<string, number>;
+    const world = doc.devices * doc.num_nodes;
+    expect(world).toBe(p.batch.dataParallel.value);
+    // pretrain.py fit(): max_iters = (max_tokens // world) // (micro × seq); accumulation = global // world // micro
+    const maxIters = Math.floor(Math.floor((t.max_tokens as number) / world) / ((t.micro_batch_size as number) * (t.max_seq_length as number)));
+    const A = Math.floor((t.global_batch_size as number) / world) / (t.micro_batch_size as number);
+    expect(maxIters / A).toBe(p.batch.steps.value);
+    expect(t.max_tokens).toBe(p.batch.tokensTrained.value);
+    const lr0 = doc.optimizer.init_args.lr;
+    const getLr = (it: number) => {
+      const warm = Math.min(maxIters, (t.lr_warmup_steps as number) * A);
+      if (it < warm) return (lr0 * it) / warm;
+      if (it > maxIters) return t.min_lr as number;
+      return (t.min_lr as number) + 0.5 * (1 + Math.cos((Math.PI * (it - warm)) / (maxIters - warm))) * (lr0 - (t.min_lr as number));
+    };
+    const dev = expectDeviation(r, p, (k) => getLr((k + 1) * A - 1));
+    if (p.schedule.spec.kind !== "cosine") {
+      expect(dev).toBeGreaterThan(0.01);
+      expect(r.notes.join(" ")).toMatch(/cosine only/);
+    }
+  });
+
+  it("llm-foundry: YAML parses, keys are TrainConfig's/MPT's, weight decay is η·λ, schedule agrees", () => {
+    const r = emitOrThrow("llmfoundry", p);
+    const doc = parseYaml(r.text) as Record<string, unknown> & { model: Record<string, unknown> & { attn_config: Record<string, unknown> }; scheduler: Record<string, string | number>; optimizer: { name: string; lr: number; weight_decay: number } };
+    for (const k of Object.keys(doc)) expect(FOUNDRY_KEYS, k).toContain(k);
+    for (const k of Object.keys(doc.model)) expect(FOUNDRY_MODEL_KEYS, k).toContain(k);
+    for (const k of Object.keys(doc.model.attn_config)) expect(FOUNDRY_ATTN_KEYS, k).toContain(k);
+    expect(FOUNDRY_SCHEDULERS).toContain(doc.scheduler.name);
+    expect(doc.optimizer.name).toBe("decoupled_adamw");
+    expect(doc.optimizer.weight_decay / doc.optimizer.lr).toBeCloseTo(p.optimizer.weightDecay.value, 8);
+    const ba = (x: unknown) => Number(/^(\d+)ba$/.exec(String(x))?.[1]);
+    const T = ba(doc.max_duration);
+    expect(T * (doc.global_train_batch_size as number) * (doc.max_seq_len as number)).toBe(p.batch.tokensTrained.value);
+    const s = doc.scheduler;
+    const W = ba(s.t_warmup);
+    const f = (t: number) => {
+      if (t < W) return t / W;
+      const frac = Math.min(1, (t - W) / (T - W));
+      if (s.name === "linear_decay_with_warmup") return 1 + frac * ((s.alpha_f as number) - 1);
+      if (s.name === "cosine_with_warmup") return (s.alpha_f as number) + (1 - (s.alpha_f as number)) * 0.5 * (1 + Math.cos(Math.PI * frac));
+      if (s.name === "constant_with_warmup") return 1;
+      // inv_sqrt_with_warmup with alpha_f_decay = 1: 1 until the cooldown, then linear to alpha_f_cooldown
+      expect(s.alpha_f_decay).toBe(1);
+      const C = ba(s.t_cooldown);
+      const start = Math.max(W, T - C);
+      return t < start ? 1 : 1 + Math.min(1, (t - start) / C) * ((s.alpha_f_cooldown as number) - 1);
+    };
+    // batch k trains at the multiplier the scheduler computed at batch count k − 1
+    const dev = expectDeviation(r, p, (k) => doc.optimizer.lr * f(Math.max(k - 1, 0)));
+    expect(dev).toBeLessThan(0.01);
+  });
+
+  it("nanotron: YAML parses, keys are the config dataclasses', min_decay_lr always written, schedule agrees", () => {
+    const r = emitOrThrow("nanotron", p);
+    const doc = parseYaml(r.text) as Record<string, Record<string, unknown>> & { optimizer: { learning_rate_scheduler: Record<string, number | string> }; model: { model_config: Record<string, unknown> }; tokens: Record<string, number>; parallelism: { dp: number } };
+    for (const k of Object.keys(doc)) expect(NANOTRON_KEYS[""], k).toContain(k);
+    for (const sec of ["parallelism", "model", "optimizer", "tokens"]) for (const k of Object.keys(doc[sec] ?? {})) expect(NANOTRON_KEYS[sec], `${sec}.${k}`).toContain(k);
+    for (const k of Object.keys(doc.model.model_config)) expect(NANOTRON_KEYS.model_config, k).toContain(k);
+    const l = doc.optimizer.learning_rate_scheduler;
+    for (const k of Object.keys(l)) expect(NANOTRON_KEYS.learning_rate_scheduler, k).toContain(k);
+    expect(l.min_decay_lr).toBeDefined();
+    const t = doc.tokens;
+    expect(t.train_steps * t.micro_batch_size * t.batch_accumulation_per_replica * doc.parallelism.dp * t.sequence_length).toBe(p.batch.tokensTrained.value);
+    const [lr0, W, start, D, floor] = [l.learning_rate, l.lr_warmup_steps, l.lr_decay_starting_step, l.lr_decay_steps, l.min_decay_lr] as number[];
+    const lr = (k: number) => {
+      if (W === 0 && D === 0) return lr0 as number;
+      if (k <= (W as number)) return ((lr0 as number) * k) / Math.max(W as number, 1);
+      if (k < (start as number)) return lr0 as number;
+      if (k < (start as number) + (D as number)) {
+        const x = (k - (start as number)) / (D as number);
+        const f = l.lr_decay_style === "cosine" ? (1 + Math.cos(Math.PI * x)) / 2 : l.lr_decay_style === "linear" ? 1 - x : 1 - Math.sqrt(x);
+        return (floor as number) + ((lr0 as number) - (floor as number)) * f;
+      }
+      return floor as number;
+    };
+    const dev = expectDeviation(r, p, lr);
+    if (p.schedule.spec.kind !== "power" && p.schedule.spec.decayShape !== "exponential") expect(dev).toBeLessThan(1e-9);
+  });
+
+  it("Megatron YAML map: the same flags and values as the launch script", () => {
+    const sh = emitOrThrow("megatron", p).text;
+    const y = parseYaml(emitOrThrow("megatron-yaml", p).text) as { MODEL_ARGS: Record<string, string | number | boolean> };
+    const flags = Object.keys(y.MODEL_ARGS);
+    for (const f of flags) expect(MEGATRON_FLAGS.has(f), f).toBe(true);
+    for (const [f, v] of Object.entries(y.MODEL_ARGS)) {
+      if (typeof v === "number") expect(Number(new RegExp(`${f} (\\S+)`).exec(sh)?.[1]), f).toBe(v);
+      if (v === true) expect(sh, f).toMatch(new RegExp(`^\\s+${f}$`, "m"));
+    }
+  });
+});
+
+describe("data mixtures reach the trainers that take them", () => {
+  const p = plan({ preset: "btlm-3b-8k", gpu: "h100", gpus: 64, upsampleFinal: "0.15:github,arxiv" });
+  it("llm-foundry streams carry the main phase's proportions and the final phase as a resume", () => {
+    const r = emitOrThrow("llmfoundry", p);
+    const streams = (parseYaml(r.text) as { train_loader: { dataset: { streams: Record<string, { proportion: number }> } } }).train_loader.dataset.streams;
+    const main = p.data?.phases[0]?.weights ?? {};
+    for (const [name, w] of Object.entries(main)) if (w > 0) expect(streams[name]?.proportion).toBeCloseTo(w, 5);
+    expect(Object.values(streams).reduce((a, s) => a + s.proportion, 0)).toBeCloseTo(1, 4);
+    expect(r.text).toMatch(/# Final phase \(15% of tokens, from batch \d+\)/);
+  });
+  it("Cerebras writes modelzoo's mixture [{data_dir, weight}]", () => {
+    const r = emitOrThrow("cerebras", p);
+    const mix = (parseYaml(r.text) as { trainer: { fit: { train_dataloader: { mixture: { data_dir: string; weight: number }[] } } } }).trainer.fit.train_dataloader.mixture;
+    expect(mix.map((m) => m.data_dir)).toContain("${DATA_DIR}/github");
+    expect(mix.reduce((a, m) => a + m.weight, 0)).toBeCloseTo(1, 4);
+  });
+  it("nanotron writes the final phase as a second data stage at the right step", () => {
+    const r = emitOrThrow("nanotron", p);
+    const stages = (parseYaml(r.text) as { data_stages: { start_training_step: number; data: { dataset: { dataset_weights: number[] } } }[] }).data_stages;
+    expect(stages).toHaveLength(2);
+    expect(stages[0]?.start_training_step).toBe(1);
+    expect(stages[1]?.start_training_step).toBe(Math.round(0.85 * p.batch.steps.value) + 1);
+    for (const s of stages) expect(s.data.dataset.dataset_weights.reduce((a, w) => a + w, 0)).toBeCloseTo(1, 4);
+  });
+});

@@ -12,6 +12,7 @@
  */
 import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
+import { dataPhases, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import { mupTrainerLr, type EmitResult, type Emitter } from "./types.js";
 
@@ -104,6 +105,11 @@ export const cerebras: Emitter = {
       ...(plan.context?.extrapolation?.cerebrasConfig ?? {}),
     };
     if (p.kind === "completep") notes.push("modelzoo's μP keys have no depth (CompleteP) terms; residual scaling and depth-aware LR/WD/ε need code changes");
+    // modelzoo GptHDF5MapDataProcessor takes either data_dir or mixture: [{data_dir, weight}]
+    // (src/cerebras/modelzoo/data/common/h5_map_dataset/dataset.py @ f1fd1e09)
+    const mix = dataPhases(plan);
+    const main = mix[0];
+    const dataSource = main ? { mixture: main.weights.map(([name, w]) => ({ data_dir: `\${DATA_DIR}/${name}`, weight: sig6(w) })) } : { data_dir: "${DATA_DIR}" };
     const doc = {
       trainer: {
         init: {
@@ -114,10 +120,11 @@ export const cerebras: Emitter = {
           precision: { enabled: true, fp16_type: "cbfloat16", max_gradient_norm: o.gradClip.value },
           loop: { max_steps: plan.batch.steps.value },
         },
-        fit: { train_dataloader: { data_processor: "GptHDF5MapDataProcessor", data_dir: "${DATA_DIR}", batch_size: plan.batch.globalBatchSeqs.value, shuffle: false, num_workers: 8 } },
+        fit: { train_dataloader: { data_processor: "GptHDF5MapDataProcessor", ...dataSource, batch_size: plan.batch.globalBatchSeqs.value, shuffle: false, num_workers: 8 } },
       },
     };
-    if (plan.data) notes.push(`modelzoo reads one data_dir per run here: prepare the mixture (${plan.data.phases[0] ? Object.entries(plan.data.phases[0].weights).filter(([, w]) => w > 0).map(([k, w]) => `${k} ${+(w * 100).toPrecision(3)}%`).join(", ") : ""}) when preprocessing into HDF5`);
+    const fin = mix[1];
+    if (fin) notes.push(`modelzoo's mixture is fixed within a run: the end-of-training phase is a second run from step ${fin.startStep} (load the checkpoint) with mixture ${fin.weights.map(([k, w]) => `${k} ${sig6(w)}`).join(", ")}`);
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate configs, as BTLM's 2k and 8k configs are: ${plan.context.stages.map((x) => `${x.seqLen} tokens × batch ${x.batchSeqs} for ${x.steps} steps`).join(", then ")}; this file is the first stage`);
     const header = `# lmplan emit --format cerebras: ${plan.title}\n# keys: ${this.source}\n# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
     const deviation = compareSchedule(sp, (step) => cerebrasLr(phases, step) / scale, o.hiddenLr.value);

@@ -8,9 +8,10 @@
  * multiplier itself (megatron/core/optimizer/__init__.py get_mup_config_overrides), and
  * --init-method-std is σ_base: Megatron applies the μP width (and output-layer depth) scaling to it.
  */
+import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
 import { compareSchedule } from "./schedule-check.js";
-import { mupTrainerLr, type EmitResult, type Emitter } from "./types.js";
+import { mupTrainerLr, type EmitResult, type Emitter, type ScheduleDeviation } from "./types.js";
 
 export interface MegatronSchedule {
   lr: number;
@@ -43,11 +44,18 @@ export function megatronLr(c: MegatronSchedule, it: number): number {
   return c.minLr + coeff * (c.lr - c.minLr);
 }
 
-export const megatron: Emitter = {
-  id: "megatron",
-  title: "Megatron-LM (launch script)",
-  source: "NVIDIA/Megatron-LM @ d98e8a64: megatron/training/arguments.py + config dataclasses; megatron/core/optimizer_param_scheduler.py",
-  emit(plan: Plan): EmitResult {
+interface MegatronArgs {
+  model: string[];
+  training: string[];
+  data: string[];
+  /** Resumed phases (end-of-training mixture, later context stages), as comment lines. */
+  extra: string[];
+  notes: string[];
+  deviation: ScheduleDeviation;
+}
+
+/** The plan as Megatron flags ("--flag value" or "--flag"), shared by the launch script and the YAML map form. */
+function megatronArgs(plan: Plan): MegatronArgs {
     const notes: string[] = [];
     const sp = plan.schedule.spec;
     const o = plan.optimizer;
@@ -133,12 +141,27 @@ export const megatron: Emitter = {
       }
       notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
     }
+    // Hidden-weight LR Megatron will apply: lr(it) / width_mult under μP
+    const deviation = compareSchedule(sp, (it) => megatronLr(sched, it) / widthMult, o.hiddenLr.value);
+    return { model, training, data, extra, notes, deviation };
+}
+
+const SOURCE = "NVIDIA/Megatron-LM @ d98e8a64: megatron/training/arguments.py + config dataclasses; megatron/core/optimizer_param_scheduler.py";
+const tokensLine = (plan: Plan) =>
+  `tokens = train-iters × global-batch-size × seq-length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`;
+
+export const megatron: Emitter = {
+  id: "megatron",
+  title: "Megatron-LM (launch script)",
+  source: SOURCE,
+  emit(plan: Plan): EmitResult {
+    const { model, training, data, extra, notes, deviation } = megatronArgs(plan);
     const arr = (name: string, xs: string[]) => `${name}=(\n${xs.map((x) => `  ${x}`).join("\n")}\n)`;
     const text = [
       "#!/usr/bin/env bash",
       `# lmplan emit --format megatron: ${plan.title}`,
-      `# flags: ${this.source}`,
-      `# tokens = train-iters × global-batch-size × seq-length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`,
+      `# flags: ${SOURCE}`,
+      `# ${tokensLine(plan)}`,
       "set -euo pipefail",
       `GPUS_PER_NODE=\${GPUS_PER_NODE:-8}   # ${plan.hardware.numGpus.value} GPUs in all: set NNODES, NODE_RANK, MASTER_ADDR for torchrun`,
       arr("MODEL_ARGS", model),
@@ -149,8 +172,29 @@ export const megatron: Emitter = {
       ...extra,
       "",
     ].join("\n");
-    // Hidden-weight LR Megatron will apply: lr(it) / width_mult under μP
-    const deviation = compareSchedule(sp, (it) => megatronLr(sched, it) / widthMult, o.hiddenLr.value);
     return { format: "megatron", fileName: "train.sh", text, notes, deviation };
+  },
+};
+
+/**
+ * The same flags as the `MODEL_ARGS:` YAML map Megatron-LM's functional tests use
+ * (tests/functional_tests/test_cases/<model>/<case>/model_config.yaml @ d98e8a64): "--flag: value",
+ * switches as true.
+ */
+export const megatronYaml: Emitter = {
+  id: "megatron-yaml",
+  title: "Megatron-LM (MODEL_ARGS YAML map)",
+  source: `${SOURCE}; map form: tests/functional_tests/test_cases/<model>/<case>/model_config.yaml`,
+  emit(plan: Plan): EmitResult {
+    const { model, training, data, extra, notes, deviation } = megatronArgs(plan);
+    const map: Record<string, string | number | boolean> = {};
+    for (const arg of [...model, ...training, ...data]) {
+      const [flag, ...rest] = arg.split(" ");
+      // bash's ${VAR:?message} becomes the ${VAR} the test launcher substitutes
+      const value = rest.join(" ").replace(/"/g, "").replace(/\$\{(\w+):\?[^}]*\}/g, "${$1}");
+      map[flag as string] = value === "" ? true : /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(value) ? Number(value) : value;
+    }
+    const text = [`# lmplan emit --format megatron-yaml: ${plan.title}`, `# flags: ${SOURCE}`, `# ${tokensLine(plan)}`, stringify({ MODEL_ARGS: map }, { lineWidth: 0 }).trimEnd(), ...extra, ""].join("\n");
+    return { format: "megatron-yaml", fileName: "model_config.yaml", text, notes, deviation };
   },
 };

@@ -1,0 +1,116 @@
+/**
+ * Hugging Face Trainer: TrainingArguments as JSON (for HfArgumentParser.parse_json_file). Keys from
+ * huggingface/transformers @ 00349ae8 src/transformers/training_args.py; LR formulas from
+ * huggingface/transformers @ 005edacb src/transformers/optimization.py (the lambdas behind "linear",
+ * "polynomial", "cosine", "cosine_with_min_lr", "constant_with_warmup", "warmup_stable_decay").
+ * Traps handled: warmup_steps below 1 is read as a ratio of training steps, so the integer step count is
+ * written; "linear" and "cosine" decay to zero, so a non-zero floor uses "polynomial" (lr_end absolute) or
+ * "cosine_with_min_lr" (min_lr_rate relative); warmup_stable_decay also lifts the warmup's start to
+ * min_lr_ratio (measured below).
+ */
+import type { Plan } from "../plan/types.js";
+import { noMupNote, sig12 } from "./plan-parts.js";
+import { compareSchedule } from "./schedule-check.js";
+import type { EmitResult, Emitter } from "./types.js";
+
+export type HfScheduler =
+  | { type: "linear" }
+  | { type: "cosine" }
+  | { type: "constant_with_warmup" }
+  | { type: "polynomial"; lrEnd: number; power: number }
+  | { type: "cosine_with_min_lr"; minLrRate: number }
+  | { type: "warmup_stable_decay"; numDecaySteps: number; decayType: "linear" | "cosine" | "1-sqrt"; minLrRatio: number };
+
+/** The Trainer's default num_cycles: half a cosine wave, peak to floor. */
+const NUM_CYCLES = 0.5;
+
+// transformers optimization.py: the LambdaLR factor for scheduler step s (the Trainer steps the scheduler
+// once per optimizer step, so update s uses factor(s)).
+export function hfFactor(sch: HfScheduler, lr: number, W: number, T: number, s: number): number {
+  const warm = s / Math.max(1, W);
+  switch (sch.type) {
+    case "linear":
+      return s < W ? warm : Math.max(0, (T - s) / Math.max(1, T - W));
+    case "cosine":
+    case "cosine_with_min_lr": {
+      if (s < W) return warm;
+      const m = sch.type === "cosine" ? 0 : sch.minLrRate;
+      const progress = (s - W) / Math.max(1, T - W);
+      return Math.max(0, 0.5 * (1 + Math.cos(Math.PI * NUM_CYCLES * 2 * progress)) * (1 - m) + m);
+    }
+    case "constant_with_warmup":
+      return s < W ? warm : 1;
+    case "polynomial": {
+      if (s < W) return warm;
+      if (s > T) return sch.lrEnd / lr;
+      const pct = 1 - (s - W) / (T - W);
+      return ((lr - sch.lrEnd) * pct ** sch.power + sch.lrEnd) / lr;
+    }
+    case "warmup_stable_decay": {
+      const m = sch.minLrRatio;
+      const stable = T - W - sch.numDecaySteps;
+      if (s < W) return Math.max(0, warm * (1 - m) + m);
+      if (s < W + stable) return 1;
+      if (s < W + stable + sch.numDecaySteps) {
+        const p = (s - W - stable) / Math.max(1, sch.numDecaySteps);
+        const f = sch.decayType === "linear" ? 1 - p : sch.decayType === "cosine" ? 0.5 * (1 + Math.cos(Math.PI * NUM_CYCLES * 2 * p)) : 1 - Math.sqrt(p);
+        return Math.max(0, f * (1 - m) + m);
+      }
+      return m;
+    }
+  }
+}
+
+export const hf: Emitter = {
+  id: "hf",
+  title: "Hugging Face Trainer (TrainingArguments JSON)",
+  source: "huggingface/transformers @ 00349ae8 (training_args.py) and @ 005edacb (optimization.py)",
+  emit(plan: Plan): EmitResult {
+    const notes: string[] = [];
+    const sp = plan.schedule.spec;
+    const o = plan.optimizer;
+    const lr = sig12(o.hiddenLr.value);
+    const m = sp.minLrRatio;
+    let sch: HfScheduler;
+    if (sp.kind === "linear") sch = m === 0 ? { type: "linear" } : { type: "polynomial", lrEnd: sig12(m * lr), power: 1 };
+    else if (sp.kind === "cosine") sch = m === 0 ? { type: "cosine" } : { type: "cosine_with_min_lr", minLrRate: m };
+    else if (sp.kind === "constant") sch = { type: "constant_with_warmup" };
+    else {
+      const shape = sp.decayShape ?? "linear";
+      sch = { type: "warmup_stable_decay", numDecaySteps: Math.round((sp.decayFraction ?? 0) * sp.totalSteps), decayType: shape === "cosine" ? "cosine" : shape === "1-sqrt" ? "1-sqrt" : "linear", minLrRatio: m };
+      if (shape === "exponential") notes.push("the Trainer's warmup_stable_decay has no exponential decay; linear is written (deviation below)");
+      if (sp.kind === "power") notes.push("the Trainer cannot express the Power Scheduler's plateau; warmup_stable_decay is written (deviation below)");
+      if (m > 0) notes.push(`warmup_stable_decay starts its warmup at min_lr_ratio × peak (${m}), not at 0 (optimization.py _get_wsd_scheduler_lambda)`);
+    }
+    const kwargs =
+      sch.type === "polynomial" ? { lr_end: sch.lrEnd, power: sch.power } : sch.type === "cosine_with_min_lr" ? { min_lr_rate: sch.minLrRate } : sch.type === "warmup_stable_decay" ? { num_decay_steps: sch.numDecaySteps, decay_type: sch.decayType, min_lr_ratio: sch.minLrRatio } : undefined;
+    const mupNote = noMupNote(plan, "The Hugging Face Trainer");
+    if (mupNote) notes.push(mupNote);
+    const s = plan.model.spec;
+    notes.push(`TrainingArguments carry no architecture: build the model with d_model ${s.dModel}, ${s.numLayers} layers, ${s.numHeads} heads (${s.numKvHeads ?? s.numHeads} KV), d_ff ${s.dFf} (${s.ffnType}), vocab ${s.vocabSize}, ${s.position} positions${s.tiedEmbeddings ? ", tied embeddings" : ""} (e.g. a LlamaConfig)`);
+    const dp = plan.batch.dataParallel.value;
+    notes.push(`launch on ${dp} processes (torchrun/accelerate): the global batch is per_device_train_batch_size × gradient_accumulation_steps × world size = ${plan.batch.microBatchSeqs.value} × ${plan.batch.gradAccumSteps.value} × ${dp}; pack the dataset into ${plan.batch.seqLen.value}-token sequences`);
+    if (plan.data) notes.push("the Trainer takes one dataset: build the mixture with datasets.interleave_datasets(probabilities=…) from the plan's Data section");
+    const args = {
+      output_dir: "lmplan-run",
+      max_steps: plan.batch.steps.value,
+      per_device_train_batch_size: plan.batch.microBatchSeqs.value,
+      gradient_accumulation_steps: plan.batch.gradAccumSteps.value,
+      learning_rate: lr,
+      lr_scheduler_type: sch.type,
+      ...(kwargs ? { lr_scheduler_kwargs: kwargs } : {}),
+      // an integer: a float below 1 would be read as a ratio of max_steps
+      warmup_steps: sp.warmupSteps,
+      weight_decay: sig12(o.weightDecay.value),
+      adam_beta1: o.beta1.value,
+      adam_beta2: o.beta2.value,
+      adam_epsilon: o.eps.value,
+      max_grad_norm: o.gradClip.value,
+      optim: "adamw_torch",
+      bf16: true,
+      gradient_checkpointing: plan.memory.recompute === "full",
+    };
+    const deviation = compareSchedule(sp, (step) => lr * hfFactor(sch, lr, sp.warmupSteps, sp.totalSteps, step), o.hiddenLr.value);
+    return { format: "hf", fileName: "training_args.json", text: `${JSON.stringify(args, null, 2)}\n`, notes, deviation };
+  },
+};

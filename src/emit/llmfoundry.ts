@@ -1,0 +1,138 @@
+/**
+ * llm-foundry training YAML (scripts/train/train.py). Keys from mosaicml/llm-foundry @ 8c8dd48f:
+ * llmfoundry/utils/config_utils.py TrainConfig, llmfoundry/models/mpt/configuration_mpt.py,
+ * llmfoundry/models/utils/config_defaults.py, llmfoundry/optim/__init__.py (registered optimizers and
+ * schedulers), llmfoundry/data/text_data.py (streams). Schedules from mosaicml/composer @ 64051888
+ * composer/optim/scheduler.py (LinearWithWarmup, CosineAnnealingWithWarmup, ConstantWithWarmup) and
+ * llm-foundry's llmfoundry/optim/scheduler.py (InverseSquareRootWithWarmup, whose linear cooldown with
+ * alpha_f_decay = 1 is an exact WSD-linear).
+ * Traps handled: Composer's DecoupledAdamW decays by (lr_t / lr_0)·weight_decay, not lr_t·weight_decay,
+ * so weight_decay = η·λ (composer/optim/decoupled_weight_decay.py); alpha_f is relative to the peak; and
+ * Composer steps its schedulers before advancing the batch counter (composer/trainer/trainer.py
+ * _train_loop), so batch k trains at the multiplier for k − 1 — measured below.
+ */
+import { stringify } from "yaml";
+import type { Plan } from "../plan/types.js";
+import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
+import { compareSchedule } from "./schedule-check.js";
+import type { EmitResult, Emitter } from "./types.js";
+
+export type ComposerSchedule =
+  | { name: "linear_decay_with_warmup"; warmup: number; total: number; alphaF: number }
+  | { name: "cosine_with_warmup"; warmup: number; total: number; alphaF: number }
+  | { name: "constant_with_warmup"; warmup: number; total: number }
+  | { name: "inv_sqrt_with_warmup"; warmup: number; total: number; cooldown: number; alphaFCooldown: number };
+
+// The multiplier at batch count t (Composer's state.timestamp.batch), from the scheduler classes cited above.
+function multiplierAt(c: ComposerSchedule, t: number): number {
+  if (t < c.warmup) return t / c.warmup;
+  switch (c.name) {
+    case "linear_decay_with_warmup": {
+      const frac = c.total > c.warmup ? Math.min(1, (t - c.warmup) / (c.total - c.warmup)) : 0;
+      return 1 + frac * (c.alphaF - 1);
+    }
+    case "cosine_with_warmup": {
+      const frac = c.total > c.warmup ? Math.min(1, (t - c.warmup) / (c.total - c.warmup)) : 0;
+      return c.alphaF + (1 - c.alphaF) * 0.5 * (1 + Math.cos(Math.PI * frac));
+    }
+    case "constant_with_warmup":
+      return 1;
+    case "inv_sqrt_with_warmup": {
+      // alpha_f_decay = 1: the inverse-square-root part is exactly 1, then a linear cooldown
+      const start = Math.max(c.warmup, c.total - c.cooldown);
+      if (t < start || c.cooldown === 0) return 1;
+      const frac = Math.min(1, (t - start) / c.cooldown);
+      return 1 + frac * (c.alphaFCooldown - 1);
+    }
+  }
+}
+
+/** The multiplier batch k trains at: the scheduler last stepped at batch count k − 1 (0 for the first batch). */
+export function composerMultiplier(c: ComposerSchedule, batch: number): number {
+  return multiplierAt(c, Math.max(batch - 1, 0));
+}
+
+export const llmfoundry: Emitter = {
+  id: "llmfoundry",
+  title: "llm-foundry / Composer (train YAML)",
+  source: "mosaicml/llm-foundry @ 8c8dd48f (config_utils.py, configuration_mpt.py, optim/, data/text_data.py); mosaicml/composer @ 64051888 (optim/scheduler.py, optim/decoupled_weight_decay.py, trainer/trainer.py)",
+  emit(plan: Plan): EmitResult {
+    const notes: string[] = [];
+    const sp = plan.schedule.spec;
+    const o = plan.optimizer;
+    const s = plan.model.spec;
+    const b = plan.batch;
+    const T = sp.totalSteps;
+    const W = sp.warmupSteps;
+    const m = sp.minLrRatio;
+    const lr = sig12(o.hiddenLr.value);
+    let sched: ComposerSchedule;
+    if (sp.kind === "cosine") sched = { name: "cosine_with_warmup", warmup: W, total: T, alphaF: m };
+    else if (sp.kind === "constant") sched = { name: "constant_with_warmup", warmup: W, total: T };
+    else if (sp.kind === "linear") sched = { name: "linear_decay_with_warmup", warmup: W, total: T, alphaF: m };
+    else {
+      sched = { name: "inv_sqrt_with_warmup", warmup: W, total: T, cooldown: Math.round((sp.decayFraction ?? 0) * T), alphaFCooldown: m };
+      if (sp.kind === "power") notes.push("Composer cannot express the Power Scheduler's plateau; a constant plateau with a linear cooldown is written (deviation below)");
+      else if ((sp.decayShape ?? "linear") !== "linear") notes.push(`llm-foundry's only cooldown is linear (inv_sqrt_with_warmup t_cooldown); the plan's ${sp.decayShape} decay is written as linear (deviation below)`);
+    }
+    const schedulerDoc =
+      sched.name === "inv_sqrt_with_warmup"
+        ? { name: sched.name, t_warmup: `${W}ba`, t_scale: `${T}ba`, t_cooldown: `${sched.cooldown}ba`, alpha_f_decay: 1.0, alpha_f_cooldown: m }
+        : sched.name === "constant_with_warmup"
+          ? { name: sched.name, t_warmup: `${W}ba` }
+          : { name: sched.name, t_warmup: `${W}ba`, alpha_f: m };
+    // DecoupledAdamW: param ← param · (1 − (lr_t/lr_0) · wd), PyTorch AdamW: param ← param · (1 − lr_t · λ)
+    const composerWd = sig12(o.hiddenLr.value * o.weightDecay.value);
+    notes.push(`weight_decay is ${sig6(composerWd)} = η·λ = ${lr} × ${sig12(o.weightDecay.value)}: Composer's DecoupledAdamW does not multiply it by the LR, so this is PyTorch AdamW's λ = ${sig12(o.weightDecay.value)}`);
+    const mupNote = noMupNote(plan, "llm-foundry's MPT");
+    if (mupNote) notes.push(mupNote);
+    const kv = s.numKvHeads ?? s.numHeads;
+    const attn: Record<string, unknown> = { attn_impl: "flash", attn_type: kv !== s.numHeads ? "grouped_query_attention" : "multihead_attention", ...(kv !== s.numHeads ? { kv_n_heads: kv } : {}) };
+    if (s.position === "alibi") attn.alibi = true;
+    if (s.position === "rope") attn.rope = true;
+    const model = {
+      name: "mpt_causal_lm",
+      init_device: "meta",
+      d_model: s.dModel,
+      n_heads: s.numHeads,
+      n_layers: s.numLayers,
+      max_seq_len: b.seqLen.value,
+      vocab_size: s.vocabSize,
+      learned_pos_emb: s.position === "learned",
+      no_bias: !s.bias,
+      norm_type: s.norm === "rmsnorm" ? "rmsnorm" : "low_precision_layernorm",
+      tie_word_embeddings: s.tiedEmbeddings,
+      attn_config: attn,
+      ffn_config: s.ffnType === "swiglu" ? { ffn_type: "mptglu", ffn_hidden_size: s.dFf, ffn_act_fn: { name: "silu" } } : { ffn_type: "mptmlp", ffn_hidden_size: s.dFf },
+    };
+    const phases = dataPhases(plan);
+    const streamsFor = (weights: [string, number][]) => Object.fromEntries(weights.map(([name, w]) => [name, { remote: `\${DATA_REMOTE}/${name}`, local: `./data/${name}`, split: "train", proportion: sig6(w) }]));
+    const main = phases[0];
+    const dataset = main ? { streams: streamsFor(main.weights), max_seq_len: b.seqLen.value, shuffle: true } : { local: "./my-data", split: "train", max_seq_len: b.seqLen.value, shuffle: true };
+    const extra: string[] = [];
+    const fin = phases[1];
+    if (fin) {
+      extra.push(`# Final phase (${sig6(fin.fraction * 100)}% of tokens, from batch ${fin.startStep}): resume (autoresume or load_path) with these streams:`);
+      extra.push(...stringify({ train_loader: { dataset: { streams: streamsFor(fin.weights) } } }, { lineWidth: 0 }).trimEnd().split("\n").map((l) => `#   ${l}`));
+      notes.push(`llm-foundry does not change the streams within a run: the end-of-training phase is a resumed run from batch ${fin.startStep} (see the file's last lines)`);
+    }
+    if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate runs resumed from the previous stage's checkpoint: ${plan.context.stages.map((x) => `max_seq_len ${x.seqLen} × global_train_batch_size ${x.batchSeqs}`).join(", then ")}; this file is the first stage`);
+    const doc = {
+      max_seq_len: b.seqLen.value,
+      model,
+      tokenizer: { name: "${TOKENIZER}", kwargs: { model_max_length: b.seqLen.value } },
+      train_loader: { name: "text", dataset, drop_last: true, num_workers: 8 },
+      scheduler: schedulerDoc,
+      optimizer: { name: "decoupled_adamw", lr, betas: [o.beta1.value, o.beta2.value], eps: o.eps.value, weight_decay: composerWd },
+      algorithms: { gradient_clipping: { clipping_type: "norm", clipping_threshold: o.gradClip.value } },
+      max_duration: `${T}ba`,
+      global_train_batch_size: b.globalBatchSeqs.value,
+      device_train_microbatch_size: b.microBatchSeqs.value,
+      precision: "amp_bf16",
+      fsdp_config: { sharding_strategy: plan.memory.zeroStage === 3 ? "FULL_SHARD" : plan.memory.zeroStage >= 1 ? "SHARD_GRAD_OP" : "NO_SHARD", mixed_precision: "PURE", activation_checkpointing: plan.memory.recompute === "full" },
+    };
+    const header = `# lmplan emit --format llmfoundry: ${plan.title}\n# keys: ${this.source}\n# tokens = max_duration × global_train_batch_size × max_seq_len = ${T} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value} (run on ${b.dataParallel.value} GPUs)\n`;
+    const deviation = compareSchedule(sp, (k) => lr * composerMultiplier(sched, k), o.hiddenLr.value);
+    return { format: "llmfoundry", fileName: "train.yaml", text: `${header}${stringify(doc, { lineWidth: 0 })}${extra.length ? `${extra.join("\n")}\n` : ""}`, notes, deviation };
+  },
+};
