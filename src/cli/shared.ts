@@ -24,9 +24,10 @@ export class BadInput extends Error {
 
 export class VerifyFailed extends Error {}
 
-export function addPlanOptions(cmd: Command): void {
+export function addPlanOptions(cmd: Command, skip: ReadonlySet<string> = new Set()): void {
   cmd.option("--input <file>", "read the request as a JSON object of the fields below (- for stdin); flags override it");
   for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
+    if (skip.has(key)) continue;
     const meta = fieldMeta(key);
     if (key === "fittedLaws") {
       cmd.option(meta.flag, meta.description);

@@ -31,6 +31,18 @@ export function ffnSizeFor(ffnType: ArchSpec["ffnType"], d: number): number {
 }
 
 /**
+ * An explicit width × depth (a μP proxy, or a shape you already chose) with the rules above for the
+ * rest: heads of headDim (64 below d_model 1024, so a 256-wide proxy keeps 4 heads), d_ff from the FFN type.
+ * The caller checks that width is a multiple of 64.
+ */
+export function shapeAt(width: number, layers: number, template: ShapeTemplate, opts: ShapeOptions = DEFAULT_SHAPE_OPTIONS): ArchSpec {
+  const headDim = width < 1024 ? 64 : opts.headDim;
+  const numHeads = width / headDim;
+  const numKvHeads = numHeads % opts.gqaGroup === 0 ? numHeads / opts.gqaGroup : numHeads;
+  return { ...template, dModel: width, numLayers: layers, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, width) };
+}
+
+/**
  * The shape whose total parameter count is closest to `targetParams`, among d_model multiples of 128
  * within 1.5× of aspectRatio·L; a 1.35× departure from the ratio weighs as much as 3% of N.
  */

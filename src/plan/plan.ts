@@ -2,7 +2,7 @@
  * plan(): compose units, model, hardware, laws, parameterization and schedules into a Plan in which
  * every number carries its source and its arithmetic. Pure: no I/O, no clock, no environment.
  */
-import { conflict, invalid, LmplanError, type Issue, type Result } from "../errors.js";
+import { conflict, invalid, missing, LmplanError, type Issue, type Result } from "../errors.js";
 import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
 import { DEFAULT_MFU, gpusForDeadline, trainingTime } from "../hardware/time.js";
 import { EPOCH_PARAMS, chinchillaEpoch } from "../laws/chinchilla-epoch.js";
@@ -20,7 +20,7 @@ import { flopsPerToken } from "../model/flops.js";
 import { chooseMicroBatch } from "../model/memory.js";
 import { countParams } from "../model/params.js";
 import { findPreset, type ModelPreset } from "../model/presets.js";
-import { DEFAULT_SHAPE_OPTIONS, chooseShape, type ShapeTemplate } from "../model/shape.js";
+import { DEFAULT_SHAPE_OPTIONS, chooseShape, shapeAt, type ShapeTemplate } from "../model/shape.js";
 import type { ArchSpec } from "../model/spec.js";
 import { findMupBase, type MupBase } from "../parameterization/bases.js";
 import { completeP, mup, sp, type Parameterization } from "../parameterization/mup.js";
@@ -122,8 +122,17 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   const seqLen = stages?.[0]?.seqLen ?? req.seqLen ?? preset?.model.seqLen ?? DEFAULT_TEMPLATE.seqLen;
   const template: ShapeTemplate = { ...DEFAULT_TEMPLATE, seqLen };
   const shapeOpts = { ...DEFAULT_SHAPE_OPTIONS, aspectRatio: req.aspectRatio ?? DEFAULT_SHAPE_OPTIONS.aspectRatio };
-  const shapeFor = (N: number): ArchSpec => (preset ? { ...preset.model, seqLen } : chooseShape(N, template, shapeOpts));
-  const presetN = preset ? { id: preset.id, N: countParams({ ...preset.model, seqLen }).total } : undefined;
+  // --width (and --layers) fix the shape the way a preset does
+  if (req.width !== undefined && preset) return { ok: false, issues: [conflict(["width", "preset"], `--width sets the shape and --preset ${preset.id} fixes it too; give one of them`)] };
+  if (req.layers !== undefined && req.width === undefined) return { ok: false, issues: [missing(["width"], "--layers needs --width (the depth of an explicit shape)")] };
+  if (req.width !== undefined && req.width % 64 !== 0) return { ok: false, issues: [invalid("width", "a multiple of 64 (whole heads of 64 or 128)", req.width)] };
+  const fixedShape = req.width !== undefined ? shapeAt(req.width, req.layers ?? Math.max(1, Math.round(req.width / shapeOpts.aspectRatio)), template, shapeOpts) : undefined;
+  const shapeFor = (N: number): ArchSpec => (preset ? { ...preset.model, seqLen } : (fixedShape ?? chooseShape(N, template, shapeOpts)));
+  const presetN = preset
+    ? { id: preset.id, N: countParams({ ...preset.model, seqLen }).total }
+    : fixedShape
+      ? { id: `--width ${fixedShape.dModel} --layers ${fixedShape.numLayers}`, N: countParams(fixedShape).total }
+      : undefined;
 
   const constraints: ScaleConstraints = { compute: req.compute, params: req.params, tokens: req.tokens, tpp: req.tpp };
   const givenScale = [req.compute, req.params, req.tokens, req.tpp].filter((x) => x !== undefined).length;
@@ -186,7 +195,7 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   }
   const counts = countParams(spec);
   const N = counts.total;
-  if (!preset && Math.abs(N / target.N - 1) > 0.02) {
+  if (!preset && !fixedShape && Math.abs(N / target.N - 1) > 0.02) {
     warnings.push({ code: "shape", source: "shape-rule", message: `shape: the target was ${c(target.N)} parameters; the closest shape under the aspect-ratio rule has ${c(N)} (${signedPct(N / target.N - 1)}); the plan uses ${c(N)}` });
   }
   const tpp = D / N;

@@ -39,14 +39,14 @@ export function solveScale(
 ): Result<Target> {
   const given = (Object.keys(FLAG) as ScaleKey[]).filter((k) => c[k] !== undefined);
   if (presetN && c.params !== undefined) {
-    return fail(conflict(["params", "preset"], `--params conflicts with --preset ${presetN.id}, which fixes the model (${fmt(presetN.N)} parameters); give one of them`));
+    return fail(conflict(["params", "preset"], `--params conflicts with ${presetN.id.startsWith("--") ? presetN.id : `--preset ${presetN.id}`}, which fixes the model (${fmt(presetN.N)} parameters); give one of them`));
   }
   const known: ScaleConstraints = presetN ? { ...c, params: presetN.N } : c;
   const count = given.length + (presetN ? 1 : 0);
   if (count > 2) {
     const names = [...(presetN ? ["preset"] : []), ...given];
     return fail(
-      conflict(names, `${names.map((k) => (k === "preset" ? "--preset" : FLAG[k as ScaleKey])).join(", ")} over-determine the run: N and D follow from any two of compute, params (or a preset), tokens, tpp — drop ${count - 2}`),
+      conflict(names, `${names.map((k) => (k === "preset" ? (presetN?.id.startsWith("--") ? "--width" : "--preset") : FLAG[k as ScaleKey])).join(", ")} over-determine the run: N and D follow from any two of compute, params (or a preset), tokens, tpp — drop ${count - 2}`),
     );
   }
   const { compute: C, params: N, tokens: D, tpp } = known;

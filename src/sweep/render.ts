@@ -1,0 +1,145 @@
+/**
+ * A sweep rendered for a scheduler: a Slurm job array, a SkyPilot task, or a Ray job script. Each run's
+ * config is written verbatim (quoted heredoc or a Python string, so the trainer sees exactly what the
+ * emitter wrote) and launched with the trainer's command; plus manifest.csv, one row per run, with the
+ * column names `lmplan fit` reads (loss left empty for the user to fill from the runs).
+ */
+import Papa from "papaparse";
+import type { SweepRun } from "./grid.js";
+
+export type Scheduler = "slurm" | "skypilot" | "ray";
+
+/** How each trainer is launched on its config ({config}); override with --command. */
+export const TRAINER_COMMANDS: Record<string, string> = {
+  torchtitan: "torchrun --nproc_per_node=$GPUS -m torchtitan.train --job.config_file {config}",
+  megatron: "GPUS_PER_NODE=$GPUS bash {config}",
+  "megatron-yaml": "echo 'run {config} with your Megatron-LM functional-test launcher' && false",
+  hf: "torchrun --nproc_per_node=$GPUS train.py {config}",
+  nanogpt: "torchrun --standalone --nproc_per_node=$GPUS train.py {config}",
+  litgpt: "litgpt pretrain --config {config}",
+  cerebras: "cszoo fit {config}",
+  llmfoundry: "composer scripts/train/train.py {config}",
+  nanotron: "torchrun --nproc_per_node=$GPUS run_train.py --config-file {config}",
+};
+
+const DELIM = "LMPLAN_CONFIG_EOF";
+
+function fileName(run: SweepRun): string {
+  const ext = run.config.fileName.slice(run.config.fileName.lastIndexOf("."));
+  return `sweep_configs/run_${String(run.id).padStart(3, "0")}${ext}`;
+}
+
+/** A bash `case` that writes run $var's config and sets CONFIG. */
+function caseBlock(runs: SweepRun[], variable: string): string[] {
+  const lines = [`case "${variable}" in`];
+  for (const run of runs) {
+    if (run.config.text.split("\n").includes(DELIM)) throw new Error("config contains the heredoc delimiter");
+    lines.push(`  ${run.id})`, `    CONFIG=${fileName(run)}`, `    cat > "$CONFIG" <<'${DELIM}'`, run.config.text.trimEnd(), DELIM, "    ;;");
+  }
+  lines.push(`  *) echo "lmplan sweep: no run with index ${variable}" >&2; exit 2 ;;`, "esac");
+  return lines;
+}
+
+export interface RenderOptions {
+  scheduler: Scheduler;
+  trainer: string;
+  command: string;
+  gpusPerRun: number;
+  gpuName: string;
+  title: string;
+}
+
+export function renderSweep(runs: SweepRun[], o: RenderOptions): string {
+  const n = runs.length;
+  const nodes = Math.max(1, Math.ceil(o.gpusPerRun / 8));
+  const perNode = Math.min(8, o.gpusPerRun);
+  const launch = o.command.replace(/\{config\}/g, '"$CONFIG"');
+  const head = `lmplan sweep: ${o.title} — ${n} runs, ${o.trainer} configs, ${o.gpusPerRun} GPUs each`;
+  if (o.scheduler === "slurm") {
+    return [
+      "#!/bin/bash",
+      `# ${head}`,
+      "#SBATCH --job-name=lmplan-sweep",
+      `#SBATCH --array=0-${n - 1}`,
+      `#SBATCH --nodes=${nodes}`,
+      `#SBATCH --gpus-per-node=${perNode}`,
+      "#SBATCH --output=sweep_logs/%A_%a.out",
+      "set -euo pipefail",
+      "mkdir -p sweep_configs sweep_logs",
+      `GPUS=${perNode}`,
+      ...caseBlock(runs, "$SLURM_ARRAY_TASK_ID"),
+      launch,
+      "",
+    ].join("\n");
+  }
+  if (o.scheduler === "skypilot") {
+    const indent = (s: string) => s.split("\n").map((l) => (l === "" ? "" : `  ${l}`)).join("\n");
+    const run = ["set -euo pipefail", "mkdir -p sweep_configs", `GPUS=${perNode}`, ...caseBlock(runs, "$RUN_ID"), launch].join("\n");
+    return [
+      `# ${head}`,
+      `# launch every run: for i in $(seq 0 ${n - 1}); do sky jobs launch -y -n lmplan-run-$i --env RUN_ID=$i sweep.yaml; done`,
+      "name: lmplan-sweep",
+      "resources:",
+      `  accelerators: ${o.gpuName.toUpperCase()}:${perNode}`,
+      `num_nodes: ${nodes}`,
+      "envs:",
+      '  RUN_ID: "0"',
+      "run: |",
+      indent(run),
+      "",
+    ].join("\n");
+  }
+  const py = (x: unknown) => JSON.stringify(x);
+  return [
+    `# ${head}`,
+    "# run with: python sweep.py (on a Ray cluster: ray job submit -- python sweep.py)",
+    "import os",
+    "import subprocess",
+    "",
+    "import ray",
+    "",
+    `COMMAND = ${py(o.command)}`,
+    "RUNS = [",
+    ...runs.map((r) => `    {"id": ${r.id}, "file": ${py(fileName(r))}, "config": ${py(r.config.text)}},`),
+    "]",
+    "",
+    "",
+    `@ray.remote(num_gpus=${o.gpusPerRun})`,
+    "def train(run):",
+    '    os.makedirs(os.path.dirname(run["file"]), exist_ok=True)',
+    '    with open(run["file"], "w") as f:',
+    '        f.write(run["config"])',
+    `    env = dict(os.environ, GPUS="${perNode}")`,
+    '    return subprocess.run(COMMAND.format(config=run["file"]), shell=True, check=True, env=env).returncode',
+    "",
+    "",
+    'if __name__ == "__main__":',
+    "    ray.init()",
+    "    print(ray.get([train.remote(r) for r in RUNS]))",
+    "",
+  ].join("\n");
+}
+
+/** manifest.csv: one row per run, in the column names `lmplan fit loss | lr-batch | timescale` read. */
+export function renderManifest(runs: SweepRun[]): string {
+  const rows = runs.map((r) => {
+    const p = r.plan;
+    return {
+      run_id: r.id,
+      config: fileName(r),
+      params: p.model.totalParams.value,
+      non_embedding_params: p.model.nonEmbeddingParams.value,
+      tokens: p.batch.tokensTrained.value,
+      // the hidden-weight LR, which lr-batch and timescale fits read; base_lr is μP's η_base
+      lr: +p.optimizer.hiddenLr.value.toPrecision(12),
+      base_lr: p.optimizer.baseLr.value,
+      wd: +p.optimizer.weightDecay.value.toPrecision(12),
+      batch_tokens: p.batch.globalBatchTokens.value,
+      seq_len: p.batch.seqLen.value,
+      init_std: p.optimizer.parameterization.embedding.initStd ?? "",
+      emb_mult: p.optimizer.parameterization.embedding.outputMultiplier,
+      loss: "",
+    };
+  });
+  return Papa.unparse(rows, { newline: "\n" }) + "\n";
+}

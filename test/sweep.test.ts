@@ -1,0 +1,153 @@
+// lmplan sweep: ranges, the grid, μP-consistent overrides, the three schedulers' scripts, and a manifest
+// that lmplan fit reads back (losses filled from a known optimum, which the fit must recover).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import Papa from "papaparse";
+import { parse as parseYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import { findEmitter } from "../src/emit/index.js";
+import { plan } from "../src/plan/plan.js";
+import { AXES, grid, parseAxis, withHyperparameters, type AxisKey } from "../src/sweep/grid.js";
+
+const axis = (k: AxisKey) => AXES.find((a) => a.key === k) ?? AXES[0];
+async function cli(args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), readStdin: () => "" });
+  return { code, out, err };
+}
+
+describe("axis ranges", () => {
+  it("powers of two with step 1 (and 0.5), exactly", () => {
+    expect(parseAxis(axis("lr"), "2^-10..2^-5")).toEqual({ ok: true, value: [2 ** -10, 2 ** -9, 2 ** -8, 2 ** -7, 2 ** -6, 2 ** -5] });
+    const half = parseAxis(axis("lr"), "2^-8..2^-7:0.5");
+    expect(half.ok && half.value).toEqual([2 ** -8, +(2 ** -7.5).toPrecision(12), 2 ** -7]);
+  });
+  it("lists, log-spaced ranges and counts with units", () => {
+    expect(parseAxis(axis("wd"), "0.05,0.1,0.2")).toEqual({ ok: true, value: [0.05, 0.1, 0.2] });
+    expect(parseAxis(axis("lr"), "1e-4..1e-2:3")).toEqual({ ok: true, value: [1e-4, 1e-3, 1e-2] });
+    expect(parseAxis(axis("params"), "125M,1.3B")).toEqual({ ok: true, value: [125e6, 1.3e9] });
+  });
+  it.each([
+    ["lr", "2^-5..2^-10", /empty: 2\^-5 is above 2\^-10/],
+    ["lr", "1e-2..1e-4:3", /empty/],
+    ["lr", "1e-4..1e-2", /number of points/],
+    ["wd", "0.1,,0.2", /an empty item/],
+    ["wd", "0.1,abc", /every value a positive number/],
+    ["batchSeqs", "100.5", /whole numbers only/],
+    ["lr", "2^-5..3^-2", /same base/],
+  ])("%s %j is refused: %s", (k, text, why) => {
+    const r = parseAxis(axis(k as AxisKey), text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.issues[0]?.path).toEqual([k]);
+      expect(r.issues[0]?.expected).toMatch(why);
+    }
+  });
+});
+
+describe("grid and overrides", () => {
+  it("is the cartesian product, last axis fastest", () => {
+    const g = grid([["lr", [1, 2]], ["wd", [0.1, 0.2, 0.3]]]);
+    expect(g).toHaveLength(6);
+    expect(g[1]).toEqual({ lr: 1, wd: 0.2 });
+    expect(g[3]).toEqual({ lr: 2, wd: 0.1 });
+  });
+  it("a swept η is η_base under μP: hidden LR η/m_d, σ scaled as μP scales it, and the emitted config follows", () => {
+    const p = plan({ width: 1024, layers: 16, tpp: 20, gpus: 8, muBase: "btlm" });
+    const m = p.optimizer.parameterization.widthMultiplier;
+    expect(m).toBe(4);
+    const q = withHyperparameters(p, { lr: 0.01, initStd: 0.05, embMult: 10 });
+    expect(q.optimizer.hiddenLr.value).toBeCloseTo(0.0025, 15);
+    expect(q.schedule.spec.peakLr).toBeCloseTo(0.0025, 15);
+    expect(q.optimizer.parameterization.hidden.initStd).toBeCloseTo(0.05 / 2, 15);
+    expect(q.optimizer.parameterization.outProjection.initStd).toBeCloseTo(0.05 / Math.sqrt(2 * 4 * 16), 15);
+    const sh = findEmitter("megatron")?.emit(q).text ?? "";
+    expect(sh).toContain("--lr 0.01");
+    expect(sh).toContain("--init-method-std 0.05");
+    expect(sh).toContain("--mup-embedding-mult 10");
+  });
+});
+
+describe("lmplan sweep", () => {
+  const dir = mkdtempSync(`${tmpdir()}/lmplan-sweep-`);
+  const base = ["sweep", "--base-width", "256", "--layers", "8", "--gpus", "8"];
+
+  it("Slurm: a job array of one run per grid point, each config exactly what emit writes", async () => {
+    const manifest = `${dir}/slurm.csv`;
+    const r = await cli([...base, "--tpp", "20", "--lr", "2^-9..2^-7", "--wd", "0.05,0.1", "--slurm", "--manifest", manifest]);
+    expect(r.code).toBe(0);
+    writeFileSync(`${dir}/sweep.sbatch`, r.out);
+    expect(spawnSync("bash", ["-n", `${dir}/sweep.sbatch`]).status).toBe(0);
+    expect(r.out).toContain("#SBATCH --array=0-5");
+    const rows = Papa.parse<Record<string, string>>(readFileSync(manifest, "utf8"), { header: true, skipEmptyLines: true }).data;
+    expect(rows).toHaveLength(6);
+    expect(rows.map((x) => [Number(x.lr), Number(x.wd)])).toEqual([
+      [2 ** -9, 0.05], [2 ** -9, 0.1], [2 ** -8, 0.05], [2 ** -8, 0.1], [2 ** -7, 0.05], [2 ** -7, 0.1],
+    ]);
+    // run 3's heredoc is the Megatron config for that plan, byte for byte
+    const p = withHyperparameters(plan({ width: 256, layers: 8, tpp: 20, gpus: 8, weightDecay: 0.1 }), { lr: 2 ** -8, wd: 0.1 });
+    const expected = findEmitter("megatron")?.emit(p).text.trimEnd() ?? "";
+    const block = /\n {2}3\)\n {4}CONFIG=(\S+)\n {4}cat > "\$CONFIG" <<'LMPLAN_CONFIG_EOF'\n([\s\S]*?)\nLMPLAN_CONFIG_EOF\n/.exec(r.out);
+    expect(block?.[1]).toBe(rows[3]?.config);
+    expect(block?.[2]).toBe(expected);
+  });
+
+  it("SkyPilot YAML parses and runs the case block by RUN_ID; Ray script is Python", async () => {
+    const sky = await cli([...base, "--tpp", "20", "--lr", "2^-9..2^-8", "--skypilot", "--trainer", "torchtitan", "--manifest", `${dir}/sky.csv`]);
+    expect(sky.code).toBe(0);
+    const y = parseYaml(sky.out) as { resources: { accelerators: string }; envs: { RUN_ID: string }; run: string };
+    expect(y.resources.accelerators).toBe("H100:8");
+    expect(y.envs.RUN_ID).toBe("0");
+    expect(y.run).toContain('case "$RUN_ID" in');
+    expect(y.run).toContain("[lr_scheduler]");
+    const ray = await cli([...base, "--tpp", "20", "--lr", "2^-9..2^-8", "--ray", "--trainer", "hf", "--manifest", `${dir}/ray.csv`]);
+    expect(ray.code).toBe(0);
+    expect(ray.out).toContain("@ray.remote(num_gpus=8)");
+    const py = spawnSync("python3", ["-c", "import ast,sys; ast.parse(sys.stdin.read())"], { input: ray.out });
+    if (py.error === undefined) expect(py.status).toBe(0);
+  });
+
+  it("the manifest, with losses filled in, is what lmplan fit timescale reads: it recovers the τ_opt the losses were made from", async () => {
+    const manifest = `${dir}/timescale.csv`;
+    const r = await cli([...base, "--tpp", "10,40", "--lr", "2^-9..2^-6", "--wd", "0.025..0.8:6", "--manifest", manifest]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("lmplan fit timescale");
+    const parsed = Papa.parse<Record<string, string>>(readFileSync(manifest, "utf8"), { header: true, skipEmptyLines: true });
+    const tauTrue = 0.2;
+    for (const row of parsed.data) {
+      const tau = Number(row.batch_tokens) / (Number(row.lr) * Number(row.wd) * Number(row.tokens));
+      row.loss = String(3 + 0.02 * Math.log(tau / tauTrue) ** 2 + 0.01 * Math.log(Number(row.lr) / 2 ** -7) ** 2);
+    }
+    writeFileSync(manifest, Papa.unparse(parsed.data));
+    const fit = await cli(["fit", "timescale", manifest, "--json"]);
+    expect(fit.code).toBe(0);
+    const sweeps = (JSON.parse(fit.out) as { groups: { tauOpt: number; atEdge: boolean }[] }).groups;
+    const inside = sweeps.filter((s) => !s.atEdge);
+    expect(inside.length).toBeGreaterThanOrEqual(4);
+    for (const s of inside) expect(s.tauOpt).toBeCloseTo(tauTrue, 2);
+  });
+
+  it("the manifest before losses are filled is refused by fit with the rows named", async () => {
+    const manifest = `${dir}/empty.csv`;
+    expect((await cli([...base, "--tpp", "20", "--lr", "2^-9..2^-8", "--manifest", manifest])).code).toBe(0);
+    const fit = await cli(["fit", "lr-batch", manifest]);
+    expect(fit.code).toBe(2);
+    expect(fit.err).toMatch(/line 2\.loss: expected a positive finite number, received ""/);
+  });
+
+  it.each([
+    [["--tpp", "20", "--lr", "2^-5..2^-10"], /^lmplan: lr: expected .*empty: 2\^-5 is above 2\^-10/],
+    [["--tpp", "20", "--lr", "2^-9", "--trainer", "deepspeed"], /^lmplan: trainer: expected one of torchtitan/],
+    [["--tpp", "20", "--lr", "2^-9", "--slurm", "--ray"], /^lmplan: slurm\.ray: conflict: choose one scheduler/],
+    [["--tpp", "20"], /^lmplan: axes: expected an axis with two or more values/],
+    [["--params", "50M,100M", "--tpp", "20", "--lr", "2^-9"], /^lmplan: params\.baseWidth: conflict: --params sweeps model sizes and --base-width fixes one/],
+    [["--tpp", "20", "--batch-seqs", "60,64", "--lr", "2^-9"], /^lmplan: batchSeqs: expected a batch that splits evenly over the 8 GPUs/],
+  ])("bad input %j exits 2", async (args, pattern) => {
+    const r = await cli([...base, ...(args as string[]), "--manifest", `${dir}/bad.csv`]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toMatch(pattern);
+  });
+});
