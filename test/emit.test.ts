@@ -362,7 +362,7 @@ describe.each(PLANS)("more trainers: %s", (_name, p) => {
 
   it("nanotron: YAML parses, keys are the config dataclasses', min_decay_lr always written, schedule agrees", () => {
     const r = emitOrThrow("nanotron", p);
-    const doc = parseYaml(r.text) as Record<string, Record<string, unknown>> & { optimizer: { learning_rate_scheduler: Record<string, number | string> }; model: { model_config: Record<string, unknown> }; tokens: Record<string, number>; parallelism: { dp: number } };
+    const doc = parseYaml(r.text) as Record<string, Record<string, unknown>> & { optimizer: { learning_rate_scheduler: Record<string, number | string> }; model: { model_config: Record<string, unknown> }; tokens: { train_steps: number; micro_batch_size: number; batch_accumulation_per_replica: number; sequence_length: number }; parallelism: { dp: number } };
     for (const k of Object.keys(doc)) expect(NANOTRON_KEYS[""], k).toContain(k);
     for (const sec of ["parallelism", "model", "optimizer", "tokens"]) for (const k of Object.keys(doc[sec] ?? {})) expect(NANOTRON_KEYS[sec], `${sec}.${k}`).toContain(k);
     for (const k of Object.keys(doc.model.model_config)) expect(NANOTRON_KEYS.model_config, k).toContain(k);

@@ -9,9 +9,13 @@ import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { findEmitter } from "../src/emit/index.js";
 import { plan } from "../src/plan/plan.js";
-import { AXES, grid, parseAxis, withHyperparameters, type AxisKey } from "../src/sweep/grid.js";
+import { AXES, grid, parseAxis, withHyperparameters, type AxisKey, type AxisSpec } from "../src/emit/sweep/grid.js";
 
-const axis = (k: AxisKey) => AXES.find((a) => a.key === k) ?? AXES[0];
+const axis = (k: AxisKey): AxisSpec => {
+  const a = AXES.find((x) => x.key === k);
+  if (!a) throw new Error(k);
+  return a;
+};
 async function cli(args: string[]) {
   let out = "";
   let err = "";

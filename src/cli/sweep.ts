@@ -4,8 +4,8 @@ import type { Command } from "commander";
 import { conflict, invalid, type Issue } from "../errors.js";
 import { EMITTERS, findEmitter } from "../emit/index.js";
 import { PlanRequestSchema } from "../plan/request.js";
-import { AXES, buildSweep, parseAxis, type AxisKey } from "../sweep/grid.js";
-import { renderManifest, renderSweep, TRAINER_COMMANDS, type Scheduler } from "../sweep/render.js";
+import { AXES, buildSweep, parseAxis, type AxisKey } from "../emit/sweep/grid.js";
+import { renderManifest, renderSweep, TRAINER_COMMANDS, type Scheduler } from "../emit/sweep/render.js";
 import { addPlanOptions, BadInput, requestFromOptions, type Io } from "./shared.js";
 
 // plan fields the sweep takes as axes (lists), or replaces with its own flags

@@ -6,11 +6,11 @@
  *   loss laws      N × D (Chinchilla's method)
  * Errors are data: every bad range or axis comes back as an Issue naming the axis and what it accepts.
  */
-import { conflict, invalid, type Issue, type Result } from "../errors.js";
-import type { Emitter, EmitResult } from "../emit/types.js";
-import { planSafe } from "../plan/plan.js";
-import type { Plan } from "../plan/types.js";
-import { parseCount } from "../units/parse.js";
+import { conflict, invalid, type Issue, type Result } from "../../errors.js";
+import type { Emitter, EmitResult } from "../types.js";
+import { planSafe } from "../../plan/plan.js";
+import type { Plan } from "../../plan/types.js";
+import { parseCount } from "../../units/parse.js";
 
 export type AxisKey = "lr" | "initStd" | "embMult" | "wd" | "batchSeqs" | "params" | "tokens" | "tpp";
 
