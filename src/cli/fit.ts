@@ -9,7 +9,7 @@ import type { Row } from "./plot.js";
 import { invalid } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
-import { dropHighestLoss, fitLoss, type LossFitReport } from "../fit/loss.js";
+import { dropHighestLoss, fitLoss, LOSS_COLUMNS, type LossFitReport } from "../fit/loss.js";
 import { fitChinchillaParallel } from "../fit/pool.js";
 import { fitLrBatch, type LrBatchReport } from "../fit/lr-batch.js";
 import { fitTimescale, type TimescaleReport } from "../fit/timescale.js";
@@ -32,12 +32,6 @@ export interface FitIo {
 
 export class FitInputError extends BadInput {}
 
-const LOSS_COLUMNS: ColumnSpec[] = [
-  { key: "N", aliases: ["N", "params", "parameters", "model_size", "model size"], description: "parameters N", positive: true },
-  { key: "D", aliases: ["D", "tokens", "data"], description: "training tokens D", positive: true, optional: true },
-  { key: "C", aliases: ["C", "flops", "compute", "training flop", "training_flops"], description: "training FLOPs C (D = C/(6N))", positive: true, optional: true },
-  { key: "L", aliases: ["L", "loss", "final_loss", "eval_loss"], description: "final loss", positive: true },
-];
 
 function readInput(file: string, io: FitIo): string {
   try {

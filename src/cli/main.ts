@@ -86,7 +86,7 @@ Examples:
   return program;
 }
 
-const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep"];
+const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve"];
 
 /** Run the CLI; returns the exit code instead of exiting so tests can call it in-process. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -99,6 +99,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (all || first === "data" || first === "context") (await import("./data.js")).registerData(program, io);
   if (all || first === "emit") (await import("./emit.js")).registerEmit(program, io);
   if (all || first === "sweep") (await import("./sweep.js")).registerSweep(program, io);
+  if (all || first === "serve") (await import("./serve.js")).registerServe(program, io);
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;

@@ -9,6 +9,15 @@ import { fitChinchilla, HOFFMANN_DELTA, hoffmannGrid, type ChinchillaFit, type L
 
 const BOOTSTRAP_LBFGS = { ftol: 1e-12, gtol: 1e-9, maxIterations: 5000 };
 import { mulberry32, quantileSorted } from "./random.js";
+import type { ColumnSpec } from "../io/table.js";
+
+/** The columns a loss fit reads (N, D or C, loss), with the header names each may go by. */
+export const LOSS_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters", "model_size", "model size"], description: "parameters N", positive: true },
+  { key: "D", aliases: ["D", "tokens", "data"], description: "training tokens D", positive: true, optional: true },
+  { key: "C", aliases: ["C", "flops", "compute", "training flop", "training_flops"], description: "training FLOPs C (D = C/(6N))", positive: true, optional: true },
+  { key: "L", aliases: ["L", "loss", "final_loss", "eval_loss"], description: "final loss", positive: true },
+];
 
 export interface LossFitOptions {
   /** Drop the K highest-loss points before fitting (Epoch drops 5 of Hoffmann's Fig. 4 points). */
