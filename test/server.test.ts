@@ -7,7 +7,7 @@ import { createApp, MAX_BODY_BYTES } from "../src/server/app.js";
 import { plan } from "../src/plan/plan.js";
 
 const app = createApp({ "/": { body: "<!doctype html><title>lmplan</title>", type: "text/html; charset=utf-8" } });
-const post = (path: string, body: string | Uint8Array, type = "application/json") => app.request(path, { method: "POST", body, headers: { "Content-Type": type } });
+const post = (path: string, body: string | Uint8Array, type = "application/json") => app.request(path, { method: "POST", body: typeof body === "string" ? body : new Blob([body as Uint8Array<ArrayBuffer>]), headers: { "Content-Type": type } });
 
 describe("POST /api/plan", () => {
   it("answers the same plan as the core, with security headers", async () => {

@@ -61,7 +61,6 @@ function renderPlan(p: Plan): void {
     table("Time and cost", [row("GPUs", h.numGpus), row("MFU", h.mfu), row("days", h.seconds, `${fmt(h.seconds.value / 86400)} days`), row("GPU-hours", h.gpuHours), row("cost", h.costUsd, h.costUsd ? `$${fmt(h.costUsd.value)}` : undefined)]),
   ].join("");
   $("warnings").innerHTML = p.warnings.length ? `<h3>Warnings</h3><ul>${p.warnings.map((w) => `<li>${escapeHtml(w.message)} <span class="src">[${escapeHtml(w.source)}]</span></li>`).join("")}</ul>` : "";
-  drawPlots(p);
 }
 
 function plotInto(id: string, chart: Element): void {
@@ -107,9 +106,23 @@ function recompute(): void {
   }
   const ms = performance.now() - t0;
   const el = $("recompute");
-  el.textContent = `recomputed in ${ms.toFixed(1)} ms`;
+  el.textContent = `numbers in ${ms.toFixed(1)} ms`;
   el.dataset.ms = String(ms);
+  // the charts follow in the next frame, so typing never waits for them; only the latest input draws
+  const plan = r.ok ? r.value : undefined;
+  const ticket = ++drawTicket;
+  if (plan)
+    requestAnimationFrame(() => {
+      if (ticket !== drawTicket) return;
+      const t1 = performance.now();
+      drawPlots(plan);
+      const pms = performance.now() - t1;
+      el.textContent = `numbers in ${ms.toFixed(1)} ms · charts in ${pms.toFixed(1)} ms`;
+      el.dataset.plotMs = String(pms);
+      el.dataset.drawn = String(ticket);
+    });
 }
+let drawTicket = 0;
 
 // ---- fit -------------------------------------------------------------------------------------------
 async function fitUpload(file: File): Promise<void> {
