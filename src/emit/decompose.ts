@@ -11,8 +11,8 @@ import type { Plan } from "../plan/types.js";
 /** GPU counts near `gpus` that split `batchSeqs` evenly (for the error message). */
 export function nearbyDivisors(batchSeqs: number, gpus: number, count = 4): number[] {
   const out: number[] = [];
-  for (let d = 1; d <= batchSeqs; d++) if (batchSeqs % d === 0) out.push(d);
-  return out.sort((a, b) => Math.abs(a - gpus) - Math.abs(b - gpus) || a - b).slice(0, count).sort((a, b) => a - b);
+  for (let d = 1; d * d <= batchSeqs; d++) if (batchSeqs % d === 0) out.push(d, batchSeqs / d);
+  return [...new Set(out)].sort((a, b) => Math.abs(a - gpus) - Math.abs(b - gpus) || a - b).slice(0, count).sort((a, b) => a - b);
 }
 
 /** Multiples of `unit` nearest `batchSeqs` (for the error message). */

@@ -114,8 +114,15 @@ export function chooseMicroBatch(
     const rc = modes.find((m) => memFor(requested, m).total <= capacity) ?? modes[modes.length - 1] ?? "full";
     return { ok: true, value: { micro: requested, recompute: rc, breakdown: memFor(requested, rc) } };
   }
-  const divisors: number[] = [];
-  for (let m = perGpuSeqs; m >= 1; m--) if (perGpuSeqs % m === 0) divisors.push(m);
+  // divisors in pairs up to √n, largest first (a billion-sequence batch must not mean a billion-step loop)
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let m = 1; m * m <= perGpuSeqs; m++) {
+    if (perGpuSeqs % m !== 0) continue;
+    small.push(m);
+    if (m * m !== perGpuSeqs) large.push(perGpuSeqs / m);
+  }
+  const divisors = [...large, ...small.reverse()];
   for (const rc of modes) {
     for (const m of divisors) {
       const b = memFor(m, rc);

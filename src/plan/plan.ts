@@ -379,6 +379,10 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
 
   // ---- memory and micro-batch -----------------------------------------------------------------
   const perGpuSeqs = batchSeqs / dp;
+  // a run this size is outside every law's range and every machine; refuse rather than grind on it
+  if (!Number.isFinite(batchSeqs) || perGpuSeqs > 1e12 || !Number.isFinite(D) || D > 1e18) {
+    return { ok: false, issues: [conflict(["tokens"], `this request works out to ${c(D)} tokens and a batch of ${c(batchSeqs)} sequences, beyond what lmplan plans (≤ 1e18 tokens); check the budget's units`)] };
+  }
   const zeroStage = (req.zeroStage ?? 3) as 0 | 1 | 2 | 3;
   const mem = chooseMicroBatch(spec, seqLen, perGpuSeqs, dp, zeroStage, req.recompute ?? "auto", accel.memoryBytes, req.microBatch);
   if (!mem.ok) return mem;

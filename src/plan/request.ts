@@ -38,7 +38,16 @@ function fromParser<T>(parse: (v: unknown, field: string) => Result<T>) {
   });
 }
 
-const count = (o: CountOptions) => fromParser((v, f) => parseCount(v, f, o));
+/**
+ * A count with a ceiling far beyond any run (10¹⁵ parameters, 10¹⁸ tokens, 10³² FLOPs): past it the
+ * arithmetic leaves doubles' integer range and a batch no longer splits into whole sequences.
+ */
+const count = (o: CountOptions & { max: number }) =>
+  fromParser((v, f) => {
+    const r = parseCount(v, f, o);
+    if (r.ok && r.value > o.max) return { ok: false, issues: [invalid(f, `a ${o.label} ≤ ${o.max.toExponential(0).replace("+", "")}`, v)] };
+    return r;
+  });
 
 /** A plain number written as a JSON number or a string, within [min, max]. */
 function numberIn(o: { min: number; max: number; minExclusive?: boolean; integer?: boolean; what: string }) {
@@ -87,17 +96,17 @@ export const PlanRequestSchema = z.strictObject({
     description: `a published model (its shape, and its recipe side by side with lmplan's): ${PRESET_IDS.join(", ")}`,
     unit: "",
   }),
-  compute: field(count({ label: "FLOP count", example: "3e22", unitWords: ["flops", "flop"] }), {
+  compute: field(count({ label: "FLOP count", example: "3e22", unitWords: ["flops", "flop"], max: 1e32 }), {
     flag: "--compute <flops>",
     description: "training compute budget C = 6·N·D (Chinchilla's convention), e.g. 3e22",
     unit: "FLOPs",
   }),
-  params: field(count({ label: "parameter count", example: "1.3B or 7e9", unitWords: ["params", "parameters", "p"] }), {
+  params: field(count({ label: "parameter count", example: "1.3B or 7e9", unitWords: ["params", "parameters", "p"], max: 1e15 }), {
     flag: "--params <count>",
     description: "total parameters N, e.g. 1.3B (lmplan picks a shape; see --aspect-ratio)",
     unit: "params",
   }),
-  tokens: field(count({ label: "token count", example: "627B or 1.2T", unitWords: ["tokens", "token", "tok"] }), {
+  tokens: field(count({ label: "token count", example: "627B or 1.2T", unitWords: ["tokens", "token", "tok"], max: 1e18 }), {
     flag: "--tokens <count>",
     description: "training tokens D, e.g. 627B",
     unit: "tokens",
@@ -107,7 +116,7 @@ export const PlanRequestSchema = z.strictObject({
     description: "tokens per parameter D/N, e.g. 20 (Chinchilla-optimal ≈ 20)",
     unit: "tokens/param",
   }),
-  uniqueTokens: field(count({ label: "token count", example: "25B", unitWords: ["tokens", "token", "tok"] }), {
+  uniqueTokens: field(count({ label: "token count", example: "25B", unitWords: ["tokens", "token", "tok"], max: 1e18 }), {
     flag: "--unique-tokens <count>",
     description: "unique tokens available; adds the data-constrained loss (Muennighoff) for repeated data",
     unit: "tokens",

@@ -70,7 +70,7 @@ function plotInto(id: string, chart: Element): void {
 
 function drawPlots(p: Plan): void {
   const spec = p.schedule.spec;
-  plotInto("plot-schedule", Plot.plot({ title: "Learning rate (hidden weights) by step", width: 480, height: 240, y: { label: "LR", grid: true }, x: { label: "step" }, marks: [Plot.line(sampleSchedule(spec, 201), { x: "step", y: "lr", stroke: "#245" }), Plot.ruleY([0])] }));
+  plotInto("plot-schedule", Plot.plot({ title: "Learning rate (hidden weights) by step", width: 480, height: 240, marginLeft: 60, y: { label: "LR", grid: true }, x: { label: "step" }, marks: [Plot.line(sampleSchedule(spec, 201), { x: "step", y: "lr", stroke: "#245" }), Plot.ruleY([0])] }));
   // EMA view of AdamW: how much each update contributes to the final weights, for three schedule shapes
   const shapes: [string, ScheduleSpec][] = [
     ["linear D2Z", { ...spec, kind: "linear", minLrRatio: 0 }],
@@ -84,9 +84,41 @@ function drawPlots(p: Plan): void {
     for (let i = 0; i < c.length; i += stride) pts.push({ step: i, c: c[i] as number, schedule: name });
     return pts;
   });
-  plotInto("plot-ema", Plot.plot({ title: "Contribution of each update to the final weights (AdamW as an EMA)", width: 480, height: 240, color: { legend: true }, y: { label: "c_T,i", grid: true }, marks: [Plot.line(ema, { x: "step", y: "c", stroke: "schedule" })] }));
-  const laws = [{ law: "lmplan (this plan)", lr: p.optimizer.hiddenLr.value }, ...p.alternatives.filter((a) => a.peakLr !== undefined).map((a) => ({ law: a.title, lr: a.peakLr as number }))];
-  plotInto("plot-laws", Plot.plot({ title: "Peak LR each law recommends for this run", width: 480, height: 240, marginLeft: 170, x: { type: "log", label: "peak LR", grid: true }, marks: [Plot.barX(laws, { y: "law", x: "lr", fill: "#7a9cc6" })] }));
+  plotInto("plot-ema", Plot.plot({ title: "Contribution of each update to the final weights (AdamW as an EMA)", width: 480, height: 240, marginLeft: 60, color: { legend: true }, y: { label: "c_T,i", grid: true }, marks: [Plot.line(ema, { x: "step", y: "c", stroke: "schedule" })] }));
+  // η, B and λ by law across model sizes, at this run's tokens per parameter and hardware
+  const scaleReq = { ...state.request };
+  for (const k of ["preset", "params", "tokens", "tpp", "compute", "days"]) delete scaleReq[k];
+  const rows: { N: number; law: string; lr?: number; batch?: number; wd?: number }[] = [];
+  for (const size of [125e6, 350e6, 760e6, 1.3e9, 2.7e9, 6.7e9, 13e9, 30e9, 70e9]) {
+    const r = planSafe({ ...scaleReq, params: size, tpp: p.budget.tokensPerParam.value });
+    if (!r.ok) continue;
+    const q = r.value;
+    rows.push({ N: q.model.totalParams.value, law: "lmplan", lr: q.optimizer.hiddenLr.value, batch: q.batch.globalBatchTokens.value, wd: q.optimizer.weightDecay.value });
+    for (const a of q.alternatives) rows.push({ N: q.model.totalParams.value, law: a.source, lr: a.peakLr, batch: a.batchTokens, wd: a.weightDecay });
+  }
+  const small = (y: "lr" | "batch" | "wd", label: string) =>
+    Plot.plot({ width: 160, height: 200, marginLeft: 50, x: { type: "log", label: "N", ticks: 3 }, y: { type: "log", label, grid: true }, marks: [Plot.line(rows.filter((r) => r[y] !== undefined), { x: "N", y, stroke: "law" }), Plot.dot(rows.filter((r) => r[y] !== undefined && r.law === "lmplan"), { x: "N", y, r: 2 })] });
+  const lawsFig = document.createElement("div");
+  const legend = Plot.legend({ color: { domain: [...new Set(rows.map((r) => r.law))] } });
+  const caption = document.createElement("h3");
+  caption.textContent = `Peak LR η, batch B (tokens) and λ by law across model sizes, at ${fmt(p.budget.tokensPerParam.value)} tokens/param`;
+  const row3 = document.createElement("div");
+  row3.className = "smalls";
+  row3.append(small("lr", "η"), small("batch", "B"), small("wd", "λ"));
+  lawsFig.append(caption, legend, row3);
+  plotInto("plot-laws", lawsFig);
+  // predicted loss along training: the plan's loss law at the tokens seen so far
+  const T = p.budget.tokens.value;
+  const lossReq: Record<string, unknown> = { params: p.model.totalParams.value, gpu: state.request.gpu, gpus: p.hardware.numGpus.value };
+  if (state.request.lossLaw) lossReq.lossLaw = state.request.lossLaw;
+  if (state.fittedLaws) lossReq.fittedLaws = state.fittedLaws;
+  const curve: { tokens: number; loss: number }[] = [];
+  for (let i = 1; i <= 30; i++) {
+    const D = T * (i / 30) ** 2;
+    const r = planSafe({ ...lossReq, tokens: D });
+    if (r.ok) curve.push({ tokens: D, loss: r.value.budget.predictedLoss.value });
+  }
+  plotInto("plot-loss", Plot.plot({ title: `Predicted loss vs tokens (${p.budget.predictedLoss.source}; the law ignores the schedule's shape — fit your curves with lmplan fit curves)`, width: 480, height: 240, x: { type: "log", label: "tokens" }, y: { label: "loss (nats/token)", grid: true }, marks: [Plot.line(curve, { x: "tokens", y: "loss", stroke: "#245" }), Plot.dot(curve.slice(-1), { x: "tokens", y: "loss", fill: "#d62728" })] }));
   const m = p.memory.perGpu;
   const mem = (["weights", "gradients", "optimizer", "activations", "logits"] as const).map((k) => ({ part: k, GiB: m[k] / 2 ** 30 }));
   plotInto("plot-memory", Plot.plot({ title: `Memory per GPU (GiB) at micro-batch ${p.batch.microBatchSeqs.value}, ZeRO-${p.memory.zeroStage}`, width: 480, height: 240, marginLeft: 90, x: { label: "GiB", grid: true }, marks: [Plot.barX(mem, { y: "part", x: "GiB", fill: "#c69a7a" }), Plot.ruleX([p.memory.capacityBytes.value / 2 ** 30], { stroke: "#b00020" })] }));
