@@ -87,7 +87,7 @@ describe.skipIf(!haveBrowser)("web UI in chromium", () => {
     times.sort((a, b) => a - b);
     plotTimes.sort((a, b) => a - b);
     // the figures the issue asks for (charts: schedule, EMA, loss, η/B/λ across 9 sizes, memory), printed (a benchmark, not an assertion)
-    console.log(`UI after an input change: plan + tables median ${times[1]?.toFixed(1)} ms (max ${times[2]?.toFixed(1)}); the 4 charts, next frame, median ${plotTimes[1]?.toFixed(1)} ms`);
+    console.log(`UI after an input change: plan + tables median ${times[1]?.toFixed(1)} ms (max ${times[2]?.toFixed(1)}); the 5 charts, next frame, median ${plotTimes[1]?.toFixed(1)} ms`);
     // a bad value shows the CLI's message instead of a plan
     await page.fill('input[name="params"]', "-3B");
     await expect.poll(() => page.textContent('[data-testid="plan-errors"]')).toMatch(/params: expected a positive parameter count/);
@@ -107,6 +107,11 @@ describe.skipIf(!haveBrowser)("web UI in chromium", () => {
     expect(E).toBeGreaterThan(1.7);
     expect(E).toBeLessThan(2.0);
     expect(await page.locator('[data-testid="plot-fit"] svg').count()).toBe(1);
+    await page.waitForSelector('[data-testid="plot-fit-residuals"] svg');
+    expect(await page.locator('[data-testid="plot-fit-residuals"] g[aria-label="dot"] circle').count()).toBe(245);
+    // "plan with these laws": the planner's loss now comes from the fit
+    await page.click('[data-testid="fit-use"]');
+    await expect.poll(() => page.textContent('[data-testid="plan-tables"]')).toMatch(/fitted:loss|fitted/);
   }, 90_000);
 
   it("downloads a Megatron config", async () => {

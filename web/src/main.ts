@@ -175,6 +175,8 @@ async function fitUpload(file: File): Promise<void> {
   );
   const pts = body.residuals ?? [];
   plotInto("plot-fit", Plot.plot({ title: "Runs (dots), fit (red), compute-optimal frontier (line)", width: 560, height: 300, x: { type: "log", label: "compute C = 6ND" }, y: { type: "log", label: "loss", grid: true }, marks: [Plot.dot(pts, { x: "C", y: "L" }), Plot.dot(pts, { x: "C", y: "pred", stroke: "#d62728", symbol: "times" }), Plot.line(body.frontier ?? [], { x: "C", y: "L" })] }));
+  const resid = pts.map((q) => ({ C: q.C, r: Math.log(q.L) - Math.log(q.pred) }));
+  plotInto("plot-fit-residuals", Plot.plot({ title: "Residuals: log(loss) − log(fit)", width: 560, height: 200, x: { type: "log", label: "compute C = 6ND" }, y: { label: "log residual", grid: true }, marks: [Plot.ruleY([0]), Plot.dot(resid, { x: "C", y: "r" })] }));
   state.fittedLaws = body.fittedLaws;
   $("fit-use").hidden = false;
 }
