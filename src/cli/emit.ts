@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { conflict, invalid } from "../errors.js";
 import { nearbyMultiples, resplitBatch } from "../emit/decompose.js";
 import { DEVIATION_TOLERANCE, EMITTERS, findEmitter } from "../emit/index.js";
-import { planSafe } from "../plan/plan.js";
+import { batchUnit, planSafe } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { addPlanOptions, BadInput, checkPlanJson, readRequest, requestFromOptions, type Io } from "./shared.js";
 
@@ -37,9 +37,7 @@ export function registerEmit(program: Command, io: Io): void {
       const used = plan.batch.globalBatchSeqs.value;
       if (asked !== undefined && asked !== used) {
         const dp = plan.batch.dataParallel.value;
-        // the unit lmplan plan rounds to: dp, times the longest stage's length ratio when it is whole
-        const ratio = plan.context ? Math.max(...plan.context.stages.map((x) => x.seqLen)) / plan.batch.seqLen.value : 1;
-        const unit = Number.isInteger(ratio) ? dp * ratio : dp;
+        const { unit } = batchUnit(dp, plan.context?.stages, plan.batch.seqLen.value);
         throw new BadInput([invalid("batchSeqs", `a global batch that splits evenly over the ${dp} data-parallel GPUs${unit !== dp ? ` in every context stage (a multiple of ${unit})` : ""}, e.g. ${nearbyMultiples(asked, unit).join(" or ")}; or a different --gpus`, asked)]);
       }
     }

@@ -9,7 +9,7 @@ import type { Row } from "./plot.js";
 import { invalid } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
-import { dropHighestLoss, fitLoss, LOSS_COLUMNS, type LossFitReport } from "../fit/loss.js";
+import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, type LossFitReport } from "../fit/loss.js";
 import { fitChinchillaParallel } from "../fit/pool.js";
 import { fitLrBatch, type LrBatchReport } from "../fit/lr-batch.js";
 import { fitTimescale, type TimescaleReport } from "../fit/timescale.js";
@@ -20,7 +20,6 @@ import { lrArray, type ScheduleSpec } from "../schedules/schedule.js";
 import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
 import { detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
-import { chinchillaLoss, computeOptimal } from "../laws/chinchilla-form.js";
 import { renderFigure, type Panel } from "./plot.js";
 
 export interface FitIo {
@@ -298,14 +297,7 @@ export function registerFit(program: Command, io: FitIo): void {
       if (!res.ok) throw new FitInputError(res.issues);
       const r = res.value;
       if (typeof o.plot === "string") {
-        const pts = dropHighestLoss(points, r.dropped.points.length).used.map((q) => ({ C: 6 * q.N * q.D, L: q.L, pred: chinchillaLoss(r.fit.params, q.N, q.D) }));
-        const cs = pts.map((q) => q.C);
-        const [lo, hi] = [Math.min(...cs), Math.max(...cs)];
-        const frontier = Array.from({ length: 60 }, (_, i) => {
-          const C = lo * (hi / lo) ** (i / 59);
-          const f = computeOptimal(r.fit.params, C);
-          return { C, L: chinchillaLoss(r.fit.params, f.N, f.D) };
-        });
+        const { runs: pts, frontier } = lossFitCurves(r.fit.params, dropHighestLoss(points, r.dropped.points.length).used, 60);
         await writePlot(o.plot, [
           { title: "Loss vs compute: runs (black), fit per run (red), compute-optimal frontier (line)", x: { label: "compute C = 6ND (FLOPs)", log: true, format: ".0e" }, y: { label: "loss", log: true }, dots: { data: pts, x: "C", y: "L", r: 2.5 }, marks: { data: pts, x: "C", y: "pred" }, lines: [{ data: frontier, x: "C", y: "L", stroke: "#d62728" }] },
           { title: "Residuals: log(loss) − log(fit)", x: { label: "compute C (FLOPs)", log: true, format: ".0e" }, y: { label: "log residual" }, dots: { data: pts.map((q) => ({ C: q.C, res: Math.log(q.L) - Math.log(q.pred) })), x: "C", y: "res" }, rule: 0 },

@@ -10,6 +10,7 @@
  */
 import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
+import { dataPhases, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import { mupTrainerLr, type EmitResult, type Emitter, type ScheduleDeviation } from "./types.js";
 
@@ -56,94 +57,90 @@ interface MegatronArgs {
 
 /** The plan as Megatron flags ("--flag value" or "--flag"), shared by the launch script and the YAML map form. */
 function megatronArgs(plan: Plan): MegatronArgs {
-    const notes: string[] = [];
-    const sp = plan.schedule.spec;
-    const o = plan.optimizer;
-    const p = o.parameterization;
-    const s = plan.model.spec;
-    // Megatron applies lr to hidden matrices as lr / width_mult under μP, so --lr is η_base
-    const { mup, lr, widthMultiplier: widthMult } = mupTrainerLr(plan);
-    const sched: MegatronSchedule = {
-      lr,
-      minLr: sp.minLrRatio * lr,
-      warmupIters: sp.warmupSteps,
-      decayIters: sp.totalSteps,
-      style: sp.kind === "cosine" ? "cosine" : sp.kind === "wsd" ? "WSD" : sp.kind === "constant" ? "constant" : "linear",
-      wsdDecayIters: Math.round((sp.decayFraction ?? 0) * sp.totalSteps),
-      wsdStyle: sp.decayShape === "cosine" ? "cosine" : sp.decayShape === "1-sqrt" ? "minus_sqrt" : sp.decayShape === "exponential" ? "exponential" : "linear",
-    };
-    if (sp.kind === "wsd" && sp.decayShape === "exponential") notes.push("Megatron's WSD 'exponential' is 2·0.5^p − 1, not lmplan's (min/peak)^p; the deviation below measures the difference");
-    if (sp.kind === "power") notes.push("Megatron cannot express the Power Scheduler; linear decay is written (deviation below)");
-    if (p.kind === "completep") notes.push(`Megatron's μP has no depth (CompleteP) terms: residual × ${+p.residualMultiplier.toPrecision(6)}, hidden weight decay × ${+p.hiddenWeightDecayMultiplier.toPrecision(6)} and ε × ${+p.adamEpsMultiplier.toPrecision(6)} need code changes`);
-    if (s.position === "alibi") notes.push("Megatron-LM has no ALiBi (--position-embedding-type: learned_absolute, rope, yarn, mrope, relative, none); 'none' is written — add ALiBi biases in the attention, or use a RoPE shape");
-    notes.push("Megatron takes the vocabulary from its tokenizer arguments (--tokenizer-type …): set them for a vocabulary of " + s.vocabSize);
-    const kv = s.numKvHeads ?? s.numHeads;
-    const model = [
-      `--num-layers ${s.numLayers}`,
-      `--hidden-size ${s.dModel}`,
-      `--num-attention-heads ${s.numHeads}`,
-      ...(kv !== s.numHeads ? ["--group-query-attention", `--num-query-groups ${kv}`] : []),
-      `--ffn-hidden-size ${s.dFf}`,
-      ...(s.ffnType === "swiglu" ? ["--swiglu"] : []),
-      `--seq-length ${plan.batch.seqLen.value}`,
-      `--max-position-embeddings ${plan.batch.seqLen.value}`,
-      `--position-embedding-type ${s.position === "rope" ? "rope" : s.position === "learned" ? "learned_absolute" : "none"}`,
-      `--normalization ${s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm"}`,
-      ...(s.bias ? [] : ["--disable-bias-linear"]),
-      ...(s.tiedEmbeddings ? [] : ["--untie-embeddings-and-output-weights"]),
-      // Under --use-mup Megatron divides init_method_std by √width_mult itself (and scales output layers
-      // by depth and width; transformer_config.py __post_init__), so it takes σ_base, unscaled.
-      `--init-method-std ${mup ? p.embedding.initStd : (p.hidden.initStd ?? 0.02)}`,
-      ...(mup
-        ? ["--use-mup", `--mup-base-hidden-size ${Math.round(s.dModel / widthMult)}`, `--mup-embedding-mult ${p.embedding.outputMultiplier}`, `--mup-output-mult ${+p.outputLogitsScale.toPrecision(10)}`, "--mup-attn-scale-power 1.0"]
-        : []),
-    ];
-    const training = [
-      `--micro-batch-size ${plan.batch.microBatchSeqs.value}`,
-      `--global-batch-size ${plan.batch.globalBatchSeqs.value}`,
-      `--train-iters ${plan.batch.steps.value}`,
-      `--lr ${lr}`,
-      `--min-lr ${sched.minLr}`,
-      `--lr-decay-style ${sched.style}`,
-      `--lr-decay-iters ${sched.decayIters}`,
-      `--lr-warmup-iters ${sched.warmupIters}`,
-      ...(sched.style === "WSD" ? [`--lr-wsd-decay-iters ${sched.wsdDecayIters}`, `--lr-wsd-decay-style ${sched.wsdStyle}`] : []),
-      `--weight-decay ${o.weightDecay.value}`,
-      `--adam-beta1 ${o.beta1.value}`,
-      `--adam-beta2 ${o.beta2.value}`,
-      `--adam-eps ${o.eps.value}`,
-      `--clip-grad ${o.gradClip.value}`,
-      "--bf16",
-      ...(plan.memory.zeroStage >= 1 ? ["--use-distributed-optimizer"] : []),
-      ...(plan.memory.recompute === "full" ? ["--recompute-granularity full", "--recompute-method uniform", "--recompute-num-layers 1"] : []),
-    ];
-    // Data weights: Megatron's --data-path takes "weight prefix weight prefix …".
-    let data = ['--data-path "${DATA_PATH:?set DATA_PATH to your tokenized data prefix}"'];
-    const extra: string[] = [];
-    if (plan.data) {
-      const main = plan.data.phases[0];
-      const pairs = Object.entries(main?.weights ?? {}).filter(([, w]) => w > 0).map(([name, w]) => `${+w.toPrecision(6)} "\${DATA_DIR}/${name}_text_document"`);
-      data = [`--data-path ${pairs.join(" ")}`];
-      const fin = plan.data.phases[1];
-      if (fin) {
-        const finPairs = Object.entries(fin.weights).filter(([, w]) => w > 0).map(([name, w]) => `${+w.toPrecision(6)} "\${DATA_DIR}/${name}_text_document"`);
-        const at = Math.round((1 - fin.fraction) * plan.batch.steps.value);
-        extra.push(`# Final phase (${+(fin.fraction * 100).toPrecision(3)}% of tokens, from iteration ${at}): resume from the checkpoint at ${at} with`, `#   --data-path ${finPairs.join(" ")}`);
-        notes.push(`Megatron does not change the data mixture within a run: the end-of-training phase is a resumed run from iteration ${at} (see the script's last lines)`);
-      }
+  const notes: string[] = [];
+  const sp = plan.schedule.spec;
+  const o = plan.optimizer;
+  const p = o.parameterization;
+  const s = plan.model.spec;
+  // Megatron applies lr to hidden matrices as lr / width_mult under μP, so --lr is η_base
+  const { mup, lr, widthMultiplier: widthMult } = mupTrainerLr(plan);
+  const sched: MegatronSchedule = {
+    lr,
+    minLr: sp.minLrRatio * lr,
+    warmupIters: sp.warmupSteps,
+    decayIters: sp.totalSteps,
+    style: sp.kind === "cosine" ? "cosine" : sp.kind === "wsd" ? "WSD" : sp.kind === "constant" ? "constant" : "linear",
+    wsdDecayIters: Math.round((sp.decayFraction ?? 0) * sp.totalSteps),
+    wsdStyle: sp.decayShape === "cosine" ? "cosine" : sp.decayShape === "1-sqrt" ? "minus_sqrt" : sp.decayShape === "exponential" ? "exponential" : "linear",
+  };
+  if (sp.kind === "wsd" && sp.decayShape === "exponential") notes.push("Megatron's WSD 'exponential' is 2·0.5^p − 1, not lmplan's (min/peak)^p; the deviation below measures the difference");
+  if (sp.kind === "power") notes.push("Megatron cannot express the Power Scheduler; linear decay is written (deviation below)");
+  if (p.kind === "completep") notes.push(`Megatron's μP has no depth (CompleteP) terms: residual × ${+p.residualMultiplier.toPrecision(6)}, hidden weight decay × ${+p.hiddenWeightDecayMultiplier.toPrecision(6)} and ε × ${+p.adamEpsMultiplier.toPrecision(6)} need code changes`);
+  if (s.position === "alibi") notes.push("Megatron-LM has no ALiBi (--position-embedding-type: learned_absolute, rope, yarn, mrope, relative, none); 'none' is written — add ALiBi biases in the attention, or use a RoPE shape");
+  notes.push("Megatron takes the vocabulary from its tokenizer arguments (--tokenizer-type …): set them for a vocabulary of " + s.vocabSize);
+  const kv = s.numKvHeads ?? s.numHeads;
+  const model = [
+    `--num-layers ${s.numLayers}`,
+    `--hidden-size ${s.dModel}`,
+    `--num-attention-heads ${s.numHeads}`,
+    ...(kv !== s.numHeads ? ["--group-query-attention", `--num-query-groups ${kv}`] : []),
+    `--ffn-hidden-size ${s.dFf}`,
+    ...(s.ffnType === "swiglu" ? ["--swiglu"] : []),
+    `--seq-length ${plan.batch.seqLen.value}`,
+    `--max-position-embeddings ${plan.batch.seqLen.value}`,
+    `--position-embedding-type ${s.position === "rope" ? "rope" : s.position === "learned" ? "learned_absolute" : "none"}`,
+    `--normalization ${s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm"}`,
+    ...(s.bias ? [] : ["--disable-bias-linear"]),
+    ...(s.tiedEmbeddings ? [] : ["--untie-embeddings-and-output-weights"]),
+    // Under --use-mup Megatron divides init_method_std by √width_mult itself (and scales output layers
+    // by depth and width; transformer_config.py __post_init__), so it takes σ_base, unscaled.
+    `--init-method-std ${mup ? p.embedding.initStd : (p.hidden.initStd ?? 0.02)}`,
+    ...(mup
+      ? ["--use-mup", `--mup-base-hidden-size ${Math.round(s.dModel / widthMult)}`, `--mup-embedding-mult ${p.embedding.outputMultiplier}`, `--mup-output-mult ${+p.outputLogitsScale.toPrecision(10)}`, "--mup-attn-scale-power 1.0"]
+      : []),
+  ];
+  const training = [
+    `--micro-batch-size ${plan.batch.microBatchSeqs.value}`,
+    `--global-batch-size ${plan.batch.globalBatchSeqs.value}`,
+    `--train-iters ${plan.batch.steps.value}`,
+    `--lr ${lr}`,
+    `--min-lr ${sched.minLr}`,
+    `--lr-decay-style ${sched.style}`,
+    `--lr-decay-iters ${sched.decayIters}`,
+    `--lr-warmup-iters ${sched.warmupIters}`,
+    ...(sched.style === "WSD" ? [`--lr-wsd-decay-iters ${sched.wsdDecayIters}`, `--lr-wsd-decay-style ${sched.wsdStyle}`] : []),
+    `--weight-decay ${o.weightDecay.value}`,
+    `--adam-beta1 ${o.beta1.value}`,
+    `--adam-beta2 ${o.beta2.value}`,
+    `--adam-eps ${o.eps.value}`,
+    `--clip-grad ${o.gradClip.value}`,
+    "--bf16",
+    ...(plan.memory.zeroStage >= 1 ? ["--use-distributed-optimizer"] : []),
+    ...(plan.memory.recompute === "full" ? ["--recompute-granularity full", "--recompute-method uniform", "--recompute-num-layers 1"] : []),
+  ];
+  // Data weights: Megatron's --data-path takes "weight prefix weight prefix …".
+  let data = ['--data-path "${DATA_PATH:?set DATA_PATH to your tokenized data prefix}"'];
+  const extra: string[] = [];
+  const [main, fin] = dataPhases(plan);
+  const dataPath = (weights: [string, number][]) => weights.map(([name, w]) => `${sig6(w)} "\${DATA_DIR}/${name}_text_document"`).join(" ");
+  if (main) data = [`--data-path ${dataPath(main.weights)}`];
+  if (fin) {
+    const at = fin.startStep;
+    extra.push(`# Final phase (${+(fin.fraction * 100).toPrecision(3)}% of tokens, from iteration ${at}): resume from the checkpoint at ${at} with`, `#   --data-path ${dataPath(fin.weights)}`);
+    notes.push(`Megatron does not change the data mixture within a run: the end-of-training phase is a resumed run from iteration ${at} (see the script's last lines)`);
+  }
+  if (plan.context && plan.context.stages.length > 1) {
+    // Each later stage resumes at the iteration where the stages before it end.
+    let before = 0;
+    for (const [i, st] of plan.context.stages.entries()) {
+      if (i > 0) extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   --seq-length ${st.seqLen} --max-position-embeddings ${st.seqLen} --global-batch-size ${st.batchSeqs} --micro-batch-size ${st.microBatchSeqs ?? 1}`);
+      before += st.steps ?? 0;
     }
-    if (plan.context && plan.context.stages.length > 1) {
-      // Each later stage resumes at the iteration where the stages before it end.
-      let before = 0;
-      for (const [i, st] of plan.context.stages.entries()) {
-        if (i > 0) extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   --seq-length ${st.seqLen} --max-position-embeddings ${st.seqLen} --global-batch-size ${st.batchSeqs} --micro-batch-size ${st.microBatchSeqs ?? 1}`);
-        before += st.steps ?? 0;
-      }
-      notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
-    }
-    // Hidden-weight LR Megatron will apply: lr(it) / width_mult under μP
-    const deviation = compareSchedule(sp, (it) => megatronLr(sched, it) / widthMult, o.hiddenLr.value);
-    return { model, training, data, extra, notes, deviation };
+    notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
+  }
+  // Hidden-weight LR Megatron will apply: lr(it) / width_mult under μP
+  const deviation = compareSchedule(sp, (it) => megatronLr(sched, it) / widthMult, o.hiddenLr.value);
+  return { model, training, data, extra, notes, deviation };
 }
 
 const SOURCE = "NVIDIA/Megatron-LM @ d98e8a64: megatron/training/arguments.py + config dataclasses; megatron/core/optimizer_param_scheduler.py";

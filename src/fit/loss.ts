@@ -3,7 +3,7 @@
  * bootstrap confidence intervals and the compute-optimal frontier the fit implies.
  */
 import { invalid, type Issue, type Result } from "../errors.js";
-import { computeOptimal, type ChinchillaParams } from "../laws/chinchilla-form.js";
+import { chinchillaLoss, computeOptimal, type ChinchillaParams } from "../laws/chinchilla-form.js";
 import type { Warning } from "../laws/types.js";
 import { fitChinchilla, HOFFMANN_DELTA, hoffmannGrid, type ChinchillaFit, type LossPoint } from "./chinchilla.js";
 
@@ -116,4 +116,17 @@ export function fitLoss(points: readonly LossPoint[], o: LossFitOptions): Result
     if (failed > 0) warnings.push({ code: "assumption", source: "fit", message: `${failed} of ${o.bootstrap} bootstrap refits did not converge and are left out of the intervals` });
   }
   return { ok: true, value: report };
+}
+
+/** Each run with the fit's prediction, and the fit's compute-optimal frontier over the runs' compute range (for plots). */
+export function lossFitCurves(p: ChinchillaParams, points: readonly LossPoint[], frontierPoints: number): { runs: { N: number; D: number; L: number; C: number; pred: number }[]; frontier: { C: number; L: number; N: number; D: number }[] } {
+  const runs = points.map((q) => ({ ...q, C: 6 * q.N * q.D, pred: chinchillaLoss(p, q.N, q.D) }));
+  const cs = runs.map((q) => q.C);
+  const [lo, hi] = [Math.min(...cs), Math.max(...cs)];
+  const frontier = Array.from({ length: frontierPoints }, (_, i) => {
+    const C = lo * (hi / lo) ** (i / (frontierPoints - 1));
+    const f = computeOptimal(p, C);
+    return { C, L: chinchillaLoss(p, f.N, f.D), N: f.N, D: f.D };
+  });
+  return { runs, frontier };
 }

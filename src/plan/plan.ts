@@ -64,6 +64,16 @@ export function plan(input: PlanRequestInput): Plan {
 }
 
 /** Plan a run; answers issues instead of throwing. */
+/**
+ * What a global batch (in sequences) must be a multiple of. With longer later stages the batch (same
+ * tokens per step) must split into whole sequences per GPU in every stage: dp × (longest / first
+ * length) when that ratio is whole, else dp.
+ */
+export function batchUnit(dp: number, stages: readonly { seqLen: number }[] | undefined, seqLen: number): { ratio: number; unit: number } {
+  const ratio = stages ? Math.max(...stages.map((x) => x.seqLen)) / seqLen : 1;
+  return { ratio, unit: Number.isInteger(ratio) ? dp * ratio : dp };
+}
+
 export function planSafe(input: unknown): Result<Plan> {
   const parsed = parsePlanRequest(input);
   if (!parsed.ok) return parsed;
@@ -223,10 +233,7 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
     warnings.push({ code: "assumption", source: "user", message: `${DEFAULT_GPUS} GPUs assumed (one node); pass --gpus for your cluster` });
   }
   const dp = numGpus;
-  // With longer later stages the batch (same tokens per step) must split into whole sequences per GPU
-  // in every stage: round to dp × (longest / first length) when that ratio is whole.
-  const ratio = stages ? Math.max(...stages.map((x) => x.seqLen)) / seqLen : 1;
-  const unit = Number.isInteger(ratio) ? dp * ratio : dp;
+  const { ratio, unit } = batchUnit(dp, stages, seqLen);
   let batchSeqs: number;
   let batchDerivation: string;
   let batchSource: string;

@@ -9,9 +9,8 @@ import { z } from "zod";
 import { formatIssue, invalid, type Issue } from "../errors.js";
 import { resplitBatch } from "../emit/decompose.js";
 import { EMITTERS, findEmitter } from "../emit/index.js";
-import { dropHighestLoss, fitLoss, LOSS_COLUMNS } from "../fit/loss.js";
+import { fitLoss, LOSS_COLUMNS, lossFitCurves } from "../fit/loss.js";
 import { detectFormat, readTable } from "../io/table.js";
-import { computeOptimal, chinchillaLoss } from "../laws/chinchilla-form.js";
 import { LAWS } from "../laws/index.js";
 import { planSafe } from "../plan/plan.js";
 import { PlanRequestSchema } from "../plan/request.js";
@@ -121,15 +120,7 @@ export function createApp(staticFiles: Record<string, StaticFile> = {}): Hono {
     const res = fitLoss(points, { dropHighest: 0, bootstrap, seed: 1 });
     if (!res.ok) return c.json(errors(res.issues), 400);
     const p = res.value.fit.params;
-    const used = dropHighestLoss(points, 0).used;
-    const residuals = used.map((q) => ({ N: q.N, D: q.D, C: 6 * q.N * q.D, L: q.L, pred: chinchillaLoss(p, q.N, q.D) }));
-    const cs = residuals.map((q) => q.C);
-    const [lo, hi] = [Math.min(...cs), Math.max(...cs)];
-    const frontier = Array.from({ length: 40 }, (_, i) => {
-      const C = lo * (hi / lo) ** (i / 39);
-      const f = computeOptimal(p, C);
-      return { C, L: chinchillaLoss(p, f.N, f.D), N: f.N, D: f.D };
-    });
+    const { runs: residuals, frontier } = lossFitCurves(p, points, 40);
     return c.json({ ...res.value, residuals, frontier, fittedLaws: { loss: { form: "chinchilla", params: p } } });
   });
 
