@@ -51,16 +51,33 @@ export function formatIssue(issue: Issue): string {
   }
 }
 
+/**
+ * A string quoted for a terminal or a log: JSON escapes C0 controls; DEL, the C1 controls (0x9b starts
+ * an escape sequence on some terminals), line/paragraph separators and the bidirectional overrides are
+ * escaped too, so an error message can never move the cursor, recolour or reorder what follows.
+ */
+export function quoteForTerminal(s: string): string {
+  return escapeUnsafe(JSON.stringify(s));
+}
+
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const escapeUnsafe = (json: string) => json.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** Longest received string an error repeats in full. */
+const MAX_ECHO_CHARS = 80;
+
 /** Render a received value the way the user wrote it: strings quoted, numbers as they print. */
 export function describeReceived(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
+  // A megabyte of hostile text is named, not echoed: its start and its length
+  if (typeof value === "string") return value.length > MAX_ECHO_CHARS ? `${quoteForTerminal(value.slice(0, MAX_ECHO_CHARS))}… (${value.length} characters)` : quoteForTerminal(value);
   if (typeof value === "number") return String(value);
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   try {
-    return JSON.stringify(value) ?? String(value);
+    const text = escapeUnsafe(JSON.stringify(value) ?? String(value));
+    return text.length > MAX_ECHO_CHARS ? `${text.slice(0, MAX_ECHO_CHARS)}… (${text.length} characters of JSON)` : text;
   } catch {
-    return String(value);
+    return Object.prototype.toString.call(value);
   }
 }
 

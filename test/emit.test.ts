@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { parse as parseToml } from "smol-toml";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
-import { findEmitter } from "../src/emit/index.js";
+import { main } from "../src/cli/main.js";
+import { nearbyDivisors, resplitBatch } from "../src/emit/decompose.js";
+import { emitPlan, findEmitter } from "../src/emit/index.js";
 import { plan } from "../src/plan/plan.js";
 import type { Plan } from "../src/plan/types.js";
 import { lrAt } from "../src/schedules/schedule.js";
@@ -422,5 +424,69 @@ describe("data mixtures reach the trainers that take them", () => {
     expect(stages[0]?.start_training_step).toBe(1);
     expect(stages[1]?.start_training_step).toBe(Math.round(0.85 * p.batch.steps.value) + 1);
     for (const s of stages) expect(s.data.dataset.dataset_weights.reduce((a, w) => a + w, 0)).toBeCloseTo(1, 4);
+  });
+});
+
+describe("issue 10 regressions: emit says what the plan says", () => {
+  async function cli(args: string[]) {
+    let out = "";
+    let err = "";
+    const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s), readStdin: () => "" });
+    return { code, out, err };
+  }
+
+  it("--params 30T in emit is an error naming the size, not a 6.7M-parameter model", async () => {
+    const r = await cli(["emit", "--format", "megatron", "--params", "30T", "--tpp", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(/^lmplan: params: expected .*received 30000000000000/);
+  });
+
+  it("emit prints the plan's warnings: a 70B on 8 GPUs says it needs 134 GiB per GPU, and is refused without --allow-oom", async () => {
+    const refused = await cli(["emit", "--format", "megatron", "--params", "70B", "--tpp", "20", "--gpus", "8"]);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toBe("");
+    expect(refused.err.trim()).toMatch(/^lmplan: memory: conflict: the plan needs 134 GiB per GPU and the NVIDIA H100 SXM 80GB has 74\.5 GiB: .*pass --allow-oom \(API: allowOom\) to write the config anyway$/);
+    const written = await cli(["emit", "--format", "megatron", "--params", "70B", "--tpp", "20", "--gpus", "8", "--allow-oom"]);
+    expect(written.code).toBe(0);
+    expect(written.out.startsWith("#!/usr/bin/env bash")).toBe(true);
+    expect(written.err).toMatch(/^lmplan: warning: memory: 134 GiB per GPU at micro-batch 1 exceeds the NVIDIA H100 SXM 80GB's 74\.5 GiB/m);
+    expect(written.err).toMatch(/^lmplan: warning: MFU 0\.337 assumed/m);
+    // a plan that fits prints its warnings too, before the notes
+    const ok = await cli(["emit", "--format", "torchtitan", "--params", "1B", "--tpp", "20"]);
+    expect(ok.code).toBe(0);
+    expect(ok.err.indexOf("lmplan: warning: ")).toBeGreaterThanOrEqual(0);
+    expect(ok.err.indexOf("lmplan: warning: ")).toBeLessThan(ok.err.indexOf("lmplan: note: "));
+  });
+
+  it("emitPlan (the API path) returns the plan's warnings, and the same refusal and override", () => {
+    const request = { params: "70B", tpp: 20, gpus: 8 };
+    const refused = emitPlan({ format: "hf", request });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.issues[0]).toMatchObject({ code: "conflict", path: ["memory"] });
+    const written = emitPlan({ format: "hf", request, allowOom: true });
+    expect(written.ok).toBe(true);
+    if (written.ok) {
+      expect(written.value.warnings.map((w) => w.code)).toContain("memory");
+      expect(written.value.fileName).toBe("training_args.json");
+      expect(written.value.source).toMatch(/transformers/);
+    }
+    // re-split over enough GPUs, the saved plan fits and the stale memory warning is gone
+    const saved = plan({ params: "70B", tpp: 20, gpus: 8 });
+    const resplit = emitPlan({ format: "hf", plan: JSON.parse(JSON.stringify(saved)), gpus: 72 }); // 1368 sequences = 19 × 72
+    expect(resplit.ok).toBe(true);
+    if (resplit.ok) expect(resplit.value.warnings.map((w) => w.code)).not.toContain("memory");
+  });
+
+  it("the GPU counts suggested in a re-split error are found in bounded time for any batch and GPU count", () => {
+    const t0 = performance.now();
+    expect(nearbyDivisors(1024, 48)).toEqual([8, 16, 32, 64]);
+    expect(nearbyDivisors(2 ** 40, 1e300).length).toBe(4);
+    expect(nearbyDivisors(999_999_999_989, 7)).toEqual([1, 999_999_999_989]); // a prime
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const p = plan({ params: "1.3B", tpp: 20, gpus: 64 });
+    const r = resplitBatch(p, 1e300);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.expected).toMatch(/a whole number of GPUs ≥ 1 and ≤ 1e6/);
   });
 });

@@ -12,8 +12,10 @@ const DIR = new URL("../data/multipowerlaw_loss_curves/", import.meta.url).pathn
 const TRAIN = ["cosine_24000", "constant_24000", "wsdcon_9"];
 const TEST = ["constant_72000", "cosine_72000", "wsd_20000_24000", "wsdld_20000_24000", "wsdcon_3", "wsdcon_18"];
 
+// The repository's exact per-step schedules, named explicitly (--schedule mpl): the files log the LR
+// only every 128 steps. readCurve checks that each file's lr column agrees with the named schedule.
 function load(size: string, name: string): CurveData {
-  const r = readCurve(`${name}.csv`, readFileSync(`${DIR}csv_${size}/${name}.csv`, "utf8"), "csv");
+  const r = readCurve(`${name}.csv`, readFileSync(`${DIR}csv_${size}/${name}.csv`, "utf8"), "csv", {}, { schedule: "mpl" });
   if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.issues)}`);
   return r.value.curve;
 }

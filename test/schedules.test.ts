@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { adamwTimescale, emaCoefficients, lrAt, lrArea, weightDecayForTimescale, type ScheduleSpec } from "../src/schedules/index.js";
+import { adamwTimescale, EMA_EXACT_STEPS, emaCoefficients, lrAt, lrArea, sampleEma, weightDecayForTimescale, type ScheduleSpec } from "../src/schedules/index.js";
 
 const arbSpec: fc.Arbitrary<ScheduleSpec> = fc
   .record({
@@ -81,6 +81,29 @@ describe("schedules", () => {
       return c.slice(990).reduce((a, b) => a + b, 0);
     };
     expect(tail(d2z)).toBeLessThan(tail({ ...d2z, kind: "constant" }));
+  });
+  it("sampleEma equals emaCoefficients at its samples for runs it walks step by step", () => {
+    for (const s of [d2z, { ...d2z, kind: "cosine" as const, minLrRatio: 0.1 }, { ...d2z, kind: "wsd" as const, decayFraction: 0.2, decayShape: "linear" as const }]) {
+      const exact = emaCoefficients(s, 0.1).coefficients;
+      const pts = sampleEma(s, 0.1, 51);
+      expect(pts).toHaveLength(51);
+      expect(pts[50]?.step).toBe(999);
+      for (const p of pts) expect(p.c).toBeCloseTo(exact[p.step] as number, 15);
+    }
+  });
+  it("sampleEma past EMA_EXACT_STEPS stays within 0.1% of the exact coefficients (midpoint rule over nodes)", () => {
+    const T = EMA_EXACT_STEPS * 4;
+    const long: ScheduleSpec = { ...d2z, totalSteps: T, warmupSteps: T / 10, peakLr: 3e-4 };
+    const exact = emaCoefficients(long, 0.1).coefficients;
+    for (const p of sampleEma(long, 0.1, 101)) {
+      if (p.step === 0) continue; // c_0 = 0: warmup starts at zero LR
+      expect(Math.abs(p.c / (exact[p.step] as number) - 1)).toBeLessThan(1e-3);
+    }
+  });
+  it("sampleEma of a 1e10-step run (a 1e16-token plan) answers 201 points without a per-step array", () => {
+    const pts = sampleEma({ ...d2z, totalSteps: 1e10, warmupSteps: 1e9, peakLr: 3e-4 }, 0.1, 201);
+    expect(pts).toHaveLength(201);
+    expect(pts.every((p) => Number.isFinite(p.c) && p.c >= 0)).toBe(true);
   });
   it("timescale and weight decay are inverses", () => {
     const tau = adamwTimescale(516096, 0.002, 0.1, 12.2e9);

@@ -1,7 +1,7 @@
 // lmplan sweep: ranges, the grid, μP-consistent overrides, the three schedulers' scripts, and a manifest
 // that lmplan fit reads back (losses filled from a known optimum, which the fit must recover).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import Papa from "papaparse";
 import { parse as parseYaml } from "yaml";
@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
 import { findEmitter } from "../src/emit/index.js";
 import { plan } from "../src/plan/plan.js";
-import { AXES, grid, parseAxis, withHyperparameters, type AxisKey, type AxisSpec } from "../src/emit/sweep/grid.js";
+import { AXES, grid, MAX_AXIS_POINTS, MAX_GRID_RUNS, parseAxis, withHyperparameters, type AxisKey, type AxisSpec } from "../src/emit/sweep/grid.js";
+import { MANIFEST_HEADER } from "../src/emit/sweep/render.js";
+import { substituteConfig } from "../src/emit/serialize.js";
 
 const axis = (k: AxisKey): AxisSpec => {
   const a = AXES.find((x) => x.key === k);
@@ -106,6 +108,8 @@ describe("lmplan sweep", () => {
     expect(y.resources.accelerators).toBe("H100:8");
     expect(y.envs.RUN_ID).toBe("0");
     expect(y.run).toContain('case "$RUN_ID" in');
+    // the run block stays a literal block (readable, and what SkyPilot's docs show)
+    expect(sky.out).toContain("\nrun: |\n  set -euo pipefail\n");
     expect(y.run).toContain("[lr_scheduler]");
     const ray = await cli([...base, "--tpp", "20", "--lr", "2^-9..2^-8", "--ray", "--trainer", "hf", "--manifest", `${dir}/ray.csv`]);
     expect(ray.code).toBe(0);
@@ -153,5 +157,110 @@ describe("lmplan sweep", () => {
     const r = await cli([...base, ...(args as string[]), "--manifest", `${dir}/bad.csv`]);
     expect(r.code).toBe(2);
     expect(r.err.split("\n")[0]).toMatch(pattern);
+  });
+});
+
+describe("issue 10 regressions: sweep bounds, launch commands and the manifest", () => {
+  const dir = mkdtempSync(`${tmpdir()}/lmplan-sweep-10-`);
+  const base = ["sweep", "--base-width", "256", "--layers", "8", "--gpus", "8", "--tpp", "20"];
+
+  it("sweep --lr '2^-10..2^-5:1e-300' is refused at once, naming the limit (it looped forever)", async () => {
+    const t0 = performance.now();
+    const r = await cli([...base, "--lr", "2^-10..2^-5:1e-300", "--manifest", `${dir}/never.csv`]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(/^lmplan: lr: expected .*at most 10000 values per axis; this gives 5\.00e\+300\), received "2\^-10\.\.2\^-5:1e-300"$/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(existsSync(`${dir}/never.csv`)).toBe(false);
+  });
+
+  it.each([
+    ["10^8 log-spaced points", "lr", "1e-4..1e-2:100000000", /at most 10000 values per axis; this gives 100000000/],
+    ["powers that underflow to 0", "lr", "2^-5000..2^-4990", /every value a positive finite number; this range reaches 0/],
+    ["powers that overflow", "lr", "10^300..10^400", /every value a positive finite number; this range reaches Infinity/],
+    ["a list of 10,001 values", "wd", Array.from({ length: MAX_AXIS_POINTS + 1 }, () => "0.1").join(","), /at most 10000 values per axis; this gives 10001/],
+  ])("every range and list is bounded before it is expanded: %s", (_label, k, text, why) => {
+    const r = parseAxis(axis(k as AxisKey), text as string);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.expected).toMatch(why);
+  });
+
+  it(`a grid of more than ${MAX_GRID_RUNS} runs is refused before it is built (there was no cap)`, async () => {
+    const r = await cli([...base, "--lr", "1e-4..1e-2:200", "--wd", "1e-3..1e-1:60", "--manifest", `${dir}/big.csv`]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe(`lmplan: axes: expected a grid of at most ${MAX_GRID_RUNS} runs (the product of the axes' lengths), received "lr × 200, wd × 60, tpp × 1 = 12000 runs"`);
+  });
+
+  it("sweep will not overwrite a manifest.csv whose losses were filled in, unless --force", async () => {
+    const manifest = `${dir}/manifest.csv`;
+    const args = [...base, "--lr", "2^-9..2^-8", "--manifest", manifest];
+    expect((await cli(args)).code).toBe(0);
+    expect(readFileSync(manifest, "utf8").split("\n")[0]).toBe(MANIFEST_HEADER);
+    // an untouched manifest lmplan wrote may be written again
+    expect((await cli(args)).code).toBe(0);
+    const filled = readFileSync(manifest, "utf8").replace(/,\n/g, ",3.21\n");
+    writeFileSync(manifest, filled);
+    const again = await cli(args);
+    expect(again.code).toBe(2);
+    expect(again.out).toBe("");
+    expect(again.err).toMatch(/^lmplan: manifest: conflict: .*manifest\.csv exists and is not an lmplan manifest with empty losses \(it may hold your results\): choose another --manifest, or pass --force to overwrite it/);
+    expect(readFileSync(manifest, "utf8")).toBe(filled);
+    // any other file is kept too
+    writeFileSync(`${dir}/notes.csv`, "my,own\n");
+    expect((await cli([...base, "--lr", "2^-9..2^-8", "--manifest", `${dir}/notes.csv`])).code).toBe(2);
+    const forced = await cli([...args, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(manifest, "utf8")).not.toBe(filled);
+  });
+
+  it("a directory as --manifest exits 2 with a message, not 1", async () => {
+    mkdirSync(`${dir}/adir`, { recursive: true });
+    const r = await cli([...base, "--lr", "2^-9..2^-8", "--manifest", `${dir}/adir`]);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(/^lmplan: manifest: expected a file path for the manifest, not a directory \(e\.g\. DIR\/manifest\.csv\), received ".*adir"$/);
+    const missing = await cli([...base, "--lr", "2^-9..2^-8", "--manifest", `${dir}/no/such/dir/m.csv`]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^lmplan: manifest: expected a path where a file can be written, received ".*m\.csv \(ENOENT\)"/);
+  });
+
+  it("sweep --warmup 0.3 reaches every run (it was silently dropped: every run kept 10%)", async () => {
+    const r = await cli([...base, "--lr", "2^-9..2^-8", "--warmup", "0.3", "--schedule", "cosine", "--trainer", "hf", "--manifest", `${dir}/warmup.csv`]);
+    expect(r.code).toBe(0);
+    const p = plan({ width: 256, layers: 8, gpus: 8, tpp: 20, warmupFraction: 0.3, schedule: "cosine" });
+    const warmups = [...r.out.matchAll(/"warmup_steps": (\d+)/g)].map((m) => Number(m[1]));
+    expect(warmups).toEqual([p.schedule.warmupSteps.value, p.schedule.warmupSteps.value]);
+    expect(r.out).toContain('"lr_scheduler_type": "cosine_with_min_lr"');
+  });
+
+  it("{config} inside single quotes gets the config path in Slurm and SkyPilot, not a literal \"$CONFIG\"", async () => {
+    expect(substituteConfig("sh -c 'torchrun {config}'")).toBe(`sh -c 'torchrun '"$CONFIG"''`);
+    expect(substituteConfig('echo "{config}" {config} $\'{config}\'')).toBe(`echo "\${CONFIG}" "$CONFIG" $\'\'"$CONFIG"$\'\'`);
+    expect(substituteConfig("awk '{print}' {config} ${HOME}")).toBe(`awk '{print}' "$CONFIG" \${HOME}`);
+    for (const sched of ["--slurm", "--skypilot"]) {
+      const r = await cli([...base, "--lr", "2^-9..2^-8", sched, "--trainer", "torchtitan", "--command", "sh -c 'echo {config} > launched.txt'", "--manifest", `${dir}/quoted${sched}.csv`]);
+      expect(r.code).toBe(0);
+      const run = mkdtempSync(`${dir}/run-`);
+      const script = sched === "--slurm" ? r.out : (parseYaml(r.out) as { run: string }).run;
+      writeFileSync(`${run}/job.sh`, script);
+      const env = { ...process.env, SLURM_ARRAY_TASK_ID: "1", RUN_ID: "1" };
+      expect(spawnSync("bash", ["job.sh"], { cwd: run, env }).status).toBe(0);
+      expect(readFileSync(`${run}/launched.txt`, "utf8")).toBe("sweep_configs/run_001.toml\n");
+    }
+  });
+
+  it("Ray's launch does not crash on a --command with other braces (awk '{print}' {config}, ${HOME}): only {config} is replaced", async () => {
+    const r = await cli([...base, "--lr", "2^-9..2^-8", "--ray", "--trainer", "torchtitan", "--command", "awk '{print}' {config} > out_$(basename {config}).txt; echo ${HOME} %s {0} >> out_$(basename {config}).txt", "--manifest", `${dir}/ray.csv`]);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("COMMAND.format(");
+    const run = mkdtempSync(`${dir}/ray-`);
+    mkdirSync(`${run}/ray`);
+    // a stand-in ray: remote functions run here and now
+    writeFileSync(`${run}/ray/__init__.py`, "def init(*a, **k): pass\ndef get(x): return x\ndef remote(*a, **k):\n    def wrap(f):\n        class R:\n            def remote(self, *x): return f(*x)\n        return R()\n    return wrap\n");
+    writeFileSync(`${run}/sweep.py`, r.out);
+    const py = spawnSync("python3", ["sweep.py"], { cwd: run, env: { ...process.env, PYTHONPATH: run, HOME: "/home/someone" }, encoding: "utf8" });
+    if (py.error !== undefined) return; // no Python here: the script text was checked above
+    expect(py.status, py.stderr).toBe(0);
+    const out = readFileSync(`${run}/out_run_000.toml.txt`, "utf8");
+    expect(out).toContain("[lr_scheduler]");
+    expect(out.trimEnd().split("\n").pop()).toBe("/home/someone %s {0}");
   });
 });

@@ -4,10 +4,13 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { BadInput } from "./shared.js";
-import { invalid, type Issue } from "../errors.js";
+import { conflict, invalid, type Issue } from "../errors.js";
 import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
-import { parseStages, planContext, type ContextPlan } from "../context/stages.js";
+import { MAX_CONTEXT_LENGTH, MAX_HEADS, parseStages, planContext, type ContextPlan } from "../context/stages.js";
+import { RANGES } from "../io/ranges.js";
 import { readSources } from "../io/sources.js";
+import { cellNumber } from "../io/table.js";
+import { countParams } from "../model/params.js";
 import { findPreset } from "../model/presets.js";
 import { chooseShape } from "../model/shape.js";
 import type { ArchSpec } from "../model/spec.js";
@@ -16,7 +19,7 @@ import { parseUpsample, planMixture, weightsForMix, type MixturePlan } from "../
 import { findSourcePreset, SOURCE_PRESETS, type DataSource } from "../mixture/sources.js";
 import { DEFAULT_TEMPLATE } from "../plan/plan.js";
 import { formatCount, formatFlops, formatPercent, formatSig } from "../units/format.js";
-import { parseCount } from "../units/parse.js";
+import { MAX_GPU_COUNT, parseCount } from "../units/parse.js";
 
 export class DataInputError extends BadInput {}
 
@@ -25,7 +28,22 @@ function unwrap<T>(r: { ok: true; value: T } | { ok: false; issues: Issue[] }): 
   return r.value;
 }
 
-const count = (v: unknown, field: string, label: string, example: string, unitWords: string[] = []) => unwrap(parseCount(v, field, { label, example, unitWords }));
+/** A count ("1T", "1.3B") at most `max`: the planner's own limits (params ≤ 1e15, tokens ≤ 1e18). */
+function count(v: unknown, field: string, label: string, example: string, unitWords: string[] = [], max: number = RANGES.tokens.max): number {
+  const x = unwrap(parseCount(v, field, { label, example, unitWords }));
+  if (x > max) throw new DataInputError([invalid(field, `a ${label} such as ${example}, at most ${max.toExponential().replace("e+", "e")}`, v)]);
+  return x;
+}
+
+/** A whole number in [min, max] written as a plain decimal ("0x10" is not 16, "1e9" heads is refused). */
+function whole(v: unknown, field: string, what: string, min: number, max: number): number {
+  const x = cellNumber(v);
+  if (!Number.isInteger(x) || x < min || x > max) throw new DataInputError([invalid(field, `${what} ${min} … ${max >= 1e6 ? max.toExponential().replace("e+", "e") : max}`, v)]);
+  return x;
+}
+
+/** Tokens per step in the context plan: at most 1e10 (a 1e9-sequence batch of length 10). */
+const MAX_BATCH_TOKENS = 1e10;
 
 /** Sources from a preset id or a CSV file. */
 export function loadSources(spec: string, readFile: (p: string) => string): DataSource[] {
@@ -101,11 +119,11 @@ export function registerData(program: Command, io: { out: (s: string) => void })
       const sources = loadSources(o.sources as string, (p) => readFileSync(p, "utf8"));
       const { weights, label } = mixWeights(sources, o.mix as string | undefined);
       const tokens = count(o.tokens, "tokens", "token count", "1T", ["tokens"]);
-      const params = o.params !== undefined ? count(o.params, "params", "parameter count", "1.3B") : undefined;
+      const params = o.params !== undefined ? count(o.params, "params", "parameter count", "1.3B", [], RANGES.params.max) : undefined;
       let capEpochs: number | undefined;
       if (o.cap !== undefined) {
-        capEpochs = Number(o.cap);
-        if (!(capEpochs > 0) || !Number.isFinite(capEpochs)) throw new DataInputError([invalid("cap", "a positive number of epochs such as 4", o.cap)]);
+        capEpochs = cellNumber(o.cap);
+        if (!(capEpochs > 0) || !(capEpochs <= 1e6)) throw new DataInputError([invalid("cap", "a positive number of epochs such as 4, at most 1e6", o.cap)]);
       }
       const upsample = typeof o.upsampleFinal === "string" ? unwrap(parseUpsample(o.upsampleFinal)) : undefined;
       const plan = unwrap(planMixture(sources, weights, { tokens, ...(params !== undefined ? { params } : {}), ...(capEpochs !== undefined ? { capEpochs } : {}), ...(upsample ? { upsample } : {}) }));
@@ -133,36 +151,38 @@ export function registerData(program: Command, io: { out: (s: string) => void })
         const p = findPreset(o.preset as string);
         if (!p) throw new DataInputError([invalid("preset", "a model preset id (see lmplan plan --help)", o.preset)]);
         spec = p.model;
-      } else if (o.params !== undefined) spec = chooseShape(count(o.params, "params", "parameter count", "1.3B"), DEFAULT_TEMPLATE);
+      } else if (o.params !== undefined) {
+        const target = count(o.params, "params", "parameter count", "1.3B", [], RANGES.params.max);
+        spec = chooseShape(target, DEFAULT_TEMPLATE);
+        // A size the shape chooser cannot reach is an error, not a model far from it (issue 10).
+        const got = countParams(spec).total;
+        if (got > 1.25 * target || got < target / 1.25) throw new DataInputError([invalid("params", `a parameter count lmplan can shape (the nearest shape has ${formatCount(got, 3)} parameters)`, o.params)]);
+      }
       const position = (o.position as string | undefined)?.toLowerCase();
       if (position !== undefined && !["alibi", "rope", "learned"].includes(position)) throw new DataInputError([invalid("position", "alibi, rope or learned", o.position)]);
       let heads: number | undefined;
       if (o.heads !== undefined) {
-        heads = Number(o.heads);
-        if (!Number.isInteger(heads) || heads < 1) throw new DataInputError([invalid("heads", "a whole number of heads ≥ 1", o.heads)]);
+        heads = whole(o.heads, "heads", "a whole number of attention heads", 1, MAX_HEADS);
+        if (spec && spec.dModel % heads !== 0) throw new DataInputError([conflict(["heads"], `${heads} heads do not divide the model's width d_model = ${spec.dModel}`, String(heads))]);
       }
       if (spec && (position !== undefined || heads !== undefined)) spec = { ...spec, ...(position ? { position: position as ArchSpec["position"] } : {}), ...(heads ? { numHeads: heads } : {}) };
       let target: number | undefined;
-      if (o.target !== undefined) {
-        target = Number(o.target);
-        if (!Number.isInteger(target) || target < 1) throw new DataInputError([invalid("target", "a whole number of tokens ≥ 1", o.target)]);
-      }
+      if (o.target !== undefined) target = whole(o.target, "target", "a whole number of tokens", 1, MAX_CONTEXT_LENGTH);
       if (target !== undefined && !spec && (position === undefined || heads === undefined)) {
         throw new DataInputError([invalid("position", "--position and --heads (or --preset / --params) to check extrapolation", "missing")]);
       }
       let memory: { dataParallel: number; zeroStage: 3; capacityBytes: number } | undefined;
       if (o.gpus !== undefined) {
-        const gpus = Number(o.gpus);
         const acc = findAccelerator(o.gpu as string);
         if (!acc) throw new DataInputError([invalid("gpu", `one of ${acceleratorNames().join(", ")}`, o.gpu)]);
-        if (!Number.isInteger(gpus) || gpus < 1) throw new DataInputError([invalid("gpus", "a whole number ≥ 1", o.gpus)]);
+        const gpus = whole(o.gpus, "gpus", "a whole number of GPUs", 1, MAX_GPU_COUNT);
         memory = { dataParallel: gpus, zeroStage: 3, capacityBytes: acc.memoryBytes };
       }
       const plan = unwrap(
         planContext({
           stages,
           ...(o.tokens !== undefined ? { tokens: count(o.tokens, "tokens", "token count", "627B", ["tokens"]) } : {}),
-          ...(o.batchTokens !== undefined ? { batchTokens: count(o.batchTokens, "batchTokens", "token count", "4M", ["tokens"]) } : {}),
+          ...(o.batchTokens !== undefined ? { batchTokens: count(o.batchTokens, "batchTokens", "token count", "4M", ["tokens"], MAX_BATCH_TOKENS) } : {}),
           ...(spec ? { spec } : {}),
           ...(!spec && position && heads ? { attention: { position: position as ArchSpec["position"], numHeads: heads } } : {}),
           ...(target !== undefined ? { targetLength: target } : {}),

@@ -2,23 +2,26 @@
  * `lmplan fit …`: read a sweep, fit a law, print it, and optionally write it to a fitted-laws file
  * that `lmplan plan --laws` reads.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { BadInput } from "./shared.js";
 import type { Row } from "./plot.js";
 import { invalid } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
-import { curveError, fitMultiPower, type CurveData } from "../fit/curves.js";
-import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, type LossFitReport } from "../fit/loss.js";
+import { curveError, exactTerms, fitMultiPower, MAX_EXACT_TERMS, type CurveData } from "../fit/curves.js";
+import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, lossPoints, MAX_BOOTSTRAP, MAX_LOSS_POINTS, type LossFitReport } from "../fit/loss.js";
 import { fitChinchillaParallel } from "../fit/pool.js";
 import { fitLrBatch, type LrBatchReport } from "../fit/lr-batch.js";
 import { fitTimescale, type TimescaleReport } from "../fit/timescale.js";
 import { stepLaw } from "../laws/step-law.js";
-import { MPL_KEYS, MULTI_POWER_PUBLISHED, predictCurve, prepareSchedule } from "../laws/multi-power-law.js";
+import { MAX_CURVE_STEPS, MPL_KEYS, MULTI_POWER_PUBLISHED, predictCurve, prepareSchedule } from "../laws/multi-power-law.js";
 import { readCurve } from "../io/curves.js";
+import { formatBound, RANGES } from "../io/ranges.js";
+import { BUILT_IN_SCHEDULES } from "../schedules/mpl-curves.js";
 import { lrArray, type ScheduleSpec } from "../schedules/schedule.js";
 import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
-import { detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
+import { cellNumber, detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
 import { renderFigure, type Panel } from "./plot.js";
 
@@ -32,11 +35,28 @@ export interface FitIo {
 export class FitInputError extends BadInput {}
 
 
-function readInput(file: string, io: FitIo): string {
+/** What a file-system error code means, for messages. */
+const FS_WHAT: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  ENAMETOOLONG: "file name too long",
+};
+
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === undefined ? "unreadable" : `${code}${FS_WHAT[code] ? `: ${FS_WHAT[code]}` : ""}`;
+}
+
+function readInput(file: string, io: FitIo, field = "file"): string {
   try {
     return file === "-" ? io.readStdin() : readFileSync(file, "utf8");
   } catch (e) {
-    throw new FitInputError([invalid("file", "a readable CSV or JSONL file", `${file} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
+    throw new FitInputError([invalid(field, "a readable CSV or JSONL file", `${file} (${fsReason(e)})`)]);
   }
 }
 
@@ -69,18 +89,50 @@ function progress(io: FitIo, label: string) {
   };
 }
 
-function writeFitted(path: string, key: string, value: unknown): void {
-  let doc: { lmplanFitVersion: 1; laws: Record<string, unknown> } = { lmplanFitVersion: 1, laws: {} };
-  if (existsSync(path)) {
+type FittedDoc = { lmplanFitVersion: 1; laws: Record<string, unknown> };
+
+/**
+ * The fitted-laws file --out adds to: a new file, or one lmplan fit wrote (lmplanFitVersion 1), which
+ * it merges into. Any other existing file (a saved plan, a CSV) is refused unless --force replaces it
+ * (issue 10: --out once overwrote any JSON file). Checked before the fit runs and again when writing.
+ */
+function existingFitted(path: string, force: boolean): FittedDoc | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code !== "ENOENT") throw new FitInputError([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
+    // A new file: its folder must exist, checked now rather than after the fit has run.
+    let folder: ReturnType<typeof statSync> | undefined;
     try {
-      const prev = JSON.parse(readFileSync(path, "utf8")) as typeof doc;
-      if (prev && prev.lmplanFitVersion === 1 && typeof prev.laws === "object") doc = prev;
-    } catch {
-      throw new FitInputError([invalid("out", "a new file or an lmplan fitted-laws JSON file to add to", path)]);
+      folder = statSync(dirname(path));
+    } catch (e2) {
+      throw new FitInputError([invalid("out", "a writable file path for the fitted laws (in an existing folder)", `${path} (${fsReason(e2)})`)]);
     }
+    if (!folder.isDirectory()) throw new FitInputError([invalid("out", "a writable file path for the fitted laws (in an existing folder)", `${path} (ENOTDIR: ${FS_WHAT.ENOTDIR})`)]);
+    return undefined;
   }
+  let prev: unknown;
+  try {
+    prev = JSON.parse(text);
+  } catch {
+    prev = undefined;
+  }
+  const p = prev as Partial<FittedDoc> | undefined;
+  if (p && typeof p === "object" && p.lmplanFitVersion === 1 && typeof p.laws === "object" && p.laws !== null && !Array.isArray(p.laws)) return p as FittedDoc;
+  if (force) return undefined;
+  const what = prev === undefined ? "not JSON" : (prev as { lmplanPlanVersion?: unknown })?.lmplanPlanVersion !== undefined ? "an lmplan plan" : "JSON that is not a fitted-laws file";
+  throw new FitInputError([invalid("out", "a new file, or a fitted-laws file written by lmplan fit --out (lmplanFitVersion 1) to add to; pass --force to replace another file", `${path} (${what})`)]);
+}
+
+function writeFitted(path: string, key: string, value: unknown, force: boolean): void {
+  const doc: FittedDoc = existingFitted(path, force) ?? { lmplanFitVersion: 1, laws: {} };
   doc.laws[key] = value;
-  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  try {
+    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  } catch (e) {
+    throw new FitInputError([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
+  }
 }
 
 export function renderLossFit(r: LossFitReport, skipped: string[]): string {
@@ -119,25 +171,38 @@ async function writePlot(path: string, panels: Panel[], io: FitIo): Promise<void
   io.err(`wrote ${path}\n`);
 }
 
-function nonNegInt(name: string, v: string | undefined, dflt: number): number {
+/** A whole-number option in [0, max], written as a plain decimal ("0x10" is not 16). */
+function boundedInt(name: string, v: string | undefined, dflt: number, max: number, what = "a whole number"): number {
   if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < 0) throw new FitInputError([invalid(name, "a whole number ≥ 0", v)]);
+  const x = cellNumber(v);
+  if (!Number.isInteger(x) || x < 0 || x > max) throw new FitInputError([invalid(name, `${what} 0 … ${formatBound(max)}`, v)]);
+  return x;
+}
+
+const bootstrapOf = (v: unknown) => boundedInt("bootstrap", v as string | undefined, 0, MAX_BOOTSTRAP, "a whole number of resamples");
+const seedOf = (v: unknown) => boundedInt("seed", v as string | undefined, 1, 2 ** 32 - 1, "a whole-number seed");
+
+/** --seq-len: the planner's own range for a sequence length (src/plan/request.ts). */
+function seqLenOf(v: unknown): number {
+  const x = cellNumber(v);
+  if (!Number.isInteger(x) || x < 1 || x > 1e7) throw new FitInputError([invalid("seqLen", "a whole number of tokens 1 … 1e7", v)]);
   return x;
 }
 
 /**
  * "--predict wsd:0.2,steps=72000" → a schedule like the longest training curve (peak, warmup, length)
  * with the given kind: linear (to zero), cosine (to 0.1× peak), wsd:<decay fraction>, constant.
+ * Without `like` only the text is checked (before any file is read); the run-length checks that need
+ * the curve's defaults wait for it.
  */
-export function parsePredictSpec(spec: string, like: CurveData): ScheduleSpec {
+export function parsePredictSpec(spec: string, like?: CurveData): ScheduleSpec {
   const [head = "", ...rest] = spec.split(",");
   const [kind = "", arg] = head.split(":");
   let peak = 0;
-  for (const x of like.lrs) peak = Math.max(peak, x);
-  const warmup = like.lrs.findIndex((x) => x >= peak * (1 - 1e-9));
-  const out: ScheduleSpec = { kind: "linear", peakLr: peak, totalSteps: like.lrs.length, warmupSteps: Math.max(warmup, 0), minLrRatio: 0 };
-  const bad = (what: string, v: string) => new FitInputError([invalid("predict", what, v)]);
+  if (like) for (const x of like.lrs) peak = Math.max(peak, x);
+  const warmup = like ? like.lrs.findIndex((x) => x >= peak * (1 - 1e-9)) : 0;
+  const out: ScheduleSpec = { kind: "linear", peakLr: like ? peak : RANGES.lr.max, totalSteps: like ? like.lrs.length : MAX_CURVE_STEPS, warmupSteps: Math.max(warmup, 0), minLrRatio: 0 };
+  const bad = (what: string, v: string) => new FitInputError([invalid("predict", what, v.length > 60 ? `${v.slice(0, 60)}…` : v)]);
   switch (kind) {
     case "linear":
     case "constant":
@@ -149,7 +214,7 @@ export function parsePredictSpec(spec: string, like: CurveData): ScheduleSpec {
       break;
     case "wsd": {
       out.kind = "wsd";
-      const f = arg === undefined ? 0.1 : Number(arg);
+      const f = arg === undefined ? 0.1 : cellNumber(arg);
       if (!(f > 0 && f <= 1)) throw bad("a decay fraction in (0, 1] after wsd:, e.g. wsd:0.2", spec);
       out.decayFraction = f;
       out.decayShape = "linear";
@@ -158,21 +223,26 @@ export function parsePredictSpec(spec: string, like: CurveData): ScheduleSpec {
     default:
       throw bad("a schedule: linear, cosine, constant or wsd:<fraction>, optionally followed by ,steps=N,peak=LR,warmup=N,min=RATIO", spec);
   }
+  const maxSteps = formatBound(MAX_CURVE_STEPS);
   for (const kv of rest) {
-    const [k, v = ""] = kv.split("=");
-    const x = Number(v);
+    const eq = kv.indexOf("=");
+    const k = eq < 0 ? kv : kv.slice(0, eq);
+    const v = eq < 0 ? "" : kv.slice(eq + 1);
+    // a decimal number or a count such as 72K; "0x10" and "" are not numbers
+    const x = cellNumber(v);
     if (!Number.isFinite(x) || x < 0) throw bad(`a non-negative number for ${k}`, kv);
-    if (k === "steps" && Number.isInteger(x) && x > 1) out.totalSteps = x;
-    else if (k === "peak" && x > 0) out.peakLr = x;
-    else if (k === "warmup" && Number.isInteger(x)) out.warmupSteps = x;
+    // The prediction builds the LR at every step: steps are bounded like a logged curve's (src/laws/multi-power-law.ts).
+    if (k === "steps" && Number.isInteger(x) && x > 1 && x <= MAX_CURVE_STEPS) out.totalSteps = x;
+    else if (k === "peak" && x > 0 && x <= RANGES.lr.max) out.peakLr = x;
+    else if (k === "warmup" && Number.isInteger(x) && x <= MAX_CURVE_STEPS) out.warmupSteps = x;
     else if (k === "min" && x <= 1) out.minLrRatio = x;
-    else throw bad("steps=<whole number > 1>, peak=<LR > 0>, warmup=<whole number> or min=<ratio ≤ 1>", kv);
+    else throw bad(`steps=<whole number 2 … ${maxSteps}, lmplan's limit on a curve's length>, peak=<LR in (0, ${RANGES.lr.max}]>, warmup=<whole number of steps> or min=<ratio ≤ 1>`, kv);
   }
-  if (out.warmupSteps >= out.totalSteps) throw bad("warmup shorter than the run", `${out.warmupSteps} ≥ ${out.totalSteps}`);
+  if (like && out.warmupSteps >= out.totalSteps) throw bad("warmup shorter than the run", `${out.warmupSteps} ≥ ${out.totalSteps}`);
   return out;
 }
 
-function loadCurves(files: string[], mapText: string | undefined, skipBad: boolean, io: FitIo) {
+function loadCurves(files: string[], mapText: string | undefined, skipBad: boolean, io: FitIo, schedule?: string) {
   const map = parseColumnMap(mapText);
   if (!map.ok) throw new FitInputError(map.issues);
   const curves: CurveData[] = [];
@@ -180,7 +250,7 @@ function loadCurves(files: string[], mapText: string | undefined, skipBad: boole
   const skipped: string[] = [];
   for (const file of files) {
     const text = readInput(file, io);
-    const r = readCurve(file, text, detectFormat(file, text), map.value);
+    const r = readCurve(file, text, detectFormat(file, text), map.value, schedule !== undefined ? { schedule } : {});
     if (!r.ok) throw new FitInputError(r.issues);
     for (const n of r.value.notes) notes.push(`${file}: ${n}`);
     const bad = r.value.rejected;
@@ -194,23 +264,42 @@ function loadCurves(files: string[], mapText: string | undefined, skipBad: boole
   return { curves, notes, skipped };
 }
 
-const LR_BATCH_COLUMNS: ColumnSpec[] = [
-  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N (Step Law counts non-embedding)", positive: true },
-  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true },
-  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak learning rate", positive: true },
-  { key: "bs", aliases: ["bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true },
-  { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true },
-  { key: "loss", aliases: ["loss", "final_loss", "smooth loss", "smooth_loss"], description: "final (smoothed) loss", positive: true },
+/** Most optimizer steps over all curves of one fit: each costs 8 bytes a step while the fit runs. */
+const MAX_TOTAL_CURVE_STEPS = 3 * MAX_CURVE_STEPS;
+
+/** Declared bounds on what a curve fit holds in memory and computes exactly (issue 10). */
+function checkCurveBudget(curves: CurveData[]): void {
+  const steps = curves.reduce((a, c) => a + c.lrs.length, 0);
+  if (steps > MAX_TOTAL_CURVE_STEPS) {
+    throw new FitInputError([invalid("files", `curves of at most ${formatBound(MAX_TOTAL_CURVE_STEPS)} optimizer steps in all (the per-step LR arrays of one fit)`, `${formatBound(steps)} steps in ${curves.length} curves`)]);
+  }
+  const terms = curves.map((c) => ({ name: c.name, points: c.steps.length, terms: exactTerms(c) }));
+  const total = terms.reduce((a, t) => a + t.terms, 0);
+  if (total > MAX_EXACT_TERMS) {
+    const worst = terms.reduce((a, b) => (b.terms > a.terms ? b : a));
+    throw new FitInputError([invalid([worst.name], `curves whose exact error takes at most ${formatBound(MAX_EXACT_TERMS)} terms in all (logged steps × LR changes before each; a few minutes): log fewer steps, e.g. every 10th row`, `${formatBound(total)} terms (this curve: ${worst.points} logged steps, ${formatBound(worst.terms)} terms)`)]);
+  }
+}
+
+/** The columns fit lr-batch reads, with their declared ranges (src/io/ranges.ts). */
+export const LR_BATCH_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N (Step Law counts non-embedding)", positive: true, range: RANGES.params },
+  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true, range: RANGES.tokens },
+  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak learning rate", positive: true, range: RANGES.lr },
+  { key: "bs", aliases: ["bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
+  { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
+  { key: "loss", aliases: ["loss", "final_loss", "smooth loss", "smooth_loss"], description: "final (smoothed) loss", positive: true, range: RANGES.loss },
 ];
 
-const TIMESCALE_COLUMNS: ColumnSpec[] = [
-  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N", positive: true },
-  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true },
-  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak LR of the hidden weights", positive: true },
-  { key: "bs", aliases: ["bs", "batch", "batch_size"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true },
-  { key: "batchTokens", aliases: ["batch_tokens"], description: "global batch in tokens", positive: true, optional: true },
-  { key: "wd", aliases: ["wd", "weight_decay", "lambda"], description: "AdamW weight_decay λ", positive: true },
-  { key: "loss", aliases: ["loss", "final_loss", "smooth loss"], description: "final loss", positive: true },
+/** The columns fit timescale reads, with their declared ranges (src/io/ranges.ts). */
+export const TIMESCALE_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N", positive: true, range: RANGES.params },
+  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true, range: RANGES.tokens },
+  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak LR of the hidden weights", positive: true, range: RANGES.lr },
+  { key: "bs", aliases: ["bs", "batch", "batch_size"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
+  { key: "batchTokens", aliases: ["batch_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
+  { key: "wd", aliases: ["wd", "weight_decay", "lambda"], description: "AdamW weight_decay λ", positive: true, range: RANGES.weightDecay },
+  { key: "loss", aliases: ["loss", "final_loss", "smooth loss"], description: "final loss", positive: true, range: RANGES.loss },
 ];
 
 function batchTokensOf(table: Table, seqLen: number): number[] {
@@ -265,7 +354,8 @@ function withCommonOptions(cmd: Command, o: { mapFields: string; plot: string; b
   return cmd
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
     .option("--json", "print the fit as JSON")
-    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws")
+    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan plan --laws; another existing file is refused unless --force")
+    .option("--force", "let --out replace an existing file that is not an lmplan fitted-laws file")
     .option("--plot <file.svg>", o.plot);
 }
 
@@ -278,20 +368,29 @@ export function registerFit(program: Command, io: FitIo): void {
       .option("--drop-highest <k>", "drop the k highest-loss points first (Epoch drops 5 of Hoffmann's)", "0"),
     { mapFields: 'N, D, C, L; e.g. N="Model Size",C="Training FLOP"', bootstrap: "200", plot: "draw the fit, the data and the residuals (log axes) to an SVG file" },
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      const bootstrap = bootstrapOf(o.bootstrap ?? "200");
+      const dropHighest = boundedInt("dropHighest", o.dropHighest as string, 0, 1e6);
+      const seed = seedOf(o.seed);
+      if (typeof o.out === "string") existingFitted(o.out, o.force === true);
       const { table, skipped } = load(file, LOSS_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
-      if (table.headers.D === undefined && table.headers.C === undefined) {
+      const lp = lossPoints(table);
+      if (lp === undefined) {
         throw new FitInputError([invalid("D", 'a tokens column (D) or a compute column (C, with D = C/(6N)); name one or pass --map D=… or --map C=…', "neither")]);
       }
-      const points: LossPoint[] = table.rows.map((r) => ({ N: r.N as number, D: r.D ?? (r.C as number) / (6 * (r.N as number)), L: r.L as number }));
-      const bootstrap = nonNegInt("bootstrap", o.bootstrap as string, 200);
-      const dropHighest = nonNegInt("dropHighest", o.dropHighest as string, 0);
+      // C/(6N) outside the token range: unusable like any other row (listed, or the fit stops).
+      if (lp.rejected.length > 0 && o.skipBadRows !== true) {
+        throw new FitInputError([...lp.rejected.map((r) => r.issue), invalid("file", "only usable rows (fix them, or pass --skip-bad-rows to fit without them; they will be listed)", `${lp.rejected.length} unusable row(s)`)]);
+      }
+      for (const r of lp.rejected) skipped.push(`line ${r.line}: ${r.issue.path.slice(1).join(".") || "row"}: expected ${r.issue.expected}, received ${r.issue.received}`);
+      const points: LossPoint[] = lp.points;
+      if (points.length > MAX_LOSS_POINTS) throw new FitInputError([invalid("points", `at most ${MAX_LOSS_POINTS} runs in one fit`, `${points.length} runs`)]);
       const { used } = dropHighestLoss(points, dropHighest);
       const gridFit = used.length >= 6 ? await fitChinchillaParallel(used) : undefined;
       const res = fitLoss(points, {
         dropHighest,
         ...(gridFit ? { gridFit } : {}),
         bootstrap,
-        seed: nonNegInt("seed", o.seed as string, 1),
+        seed,
         onProgress: progress(io, "bootstrap"),
       });
       if (!res.ok) throw new FitInputError(res.issues);
@@ -304,7 +403,7 @@ export function registerFit(program: Command, io: FitIo): void {
         ], io);
       }
       if (typeof o.out === "string") {
-        writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, source: file });
+        writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, source: file }, o.force === true);
       }
       io.out(o.json ? `${JSON.stringify({ ...r, skippedRows: skipped }, null, 2)}\n` : renderLossFit(r, skipped));
     });
@@ -319,14 +418,16 @@ export function registerFit(program: Command, io: FitIo): void {
     { mapFields: 'N, D, lr, bs, batchTokens, loss; e.g. loss="smooth loss"', bootstrap: "1000", plot: "draw fitted vs best η and batch per group (log axes) to an SVG file" },
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const mapText = [o.map, typeof o.loss === "string" ? `loss=${o.loss}` : undefined].filter(Boolean).join(",");
+      const seqLen = seqLenOf(o.seqLen);
+      const bootstrap = bootstrapOf(o.bootstrap ?? "1000");
+      const seed = seedOf(o.seed);
+      if (typeof o.out === "string") existingFitted(o.out, o.force === true);
       const { table, skipped } = load(file, LR_BATCH_COLUMNS, mapText || undefined, o.skipBadRows === true, io);
-      const seqLen = Number(o.seqLen);
-      if (!Number.isInteger(seqLen) || seqLen < 1) throw new FitInputError([invalid("seqLen", "a whole number of tokens ≥ 1", o.seqLen)]);
-      const threshold = Number(o.threshold);
+      const threshold = cellNumber(o.threshold);
       if (!(threshold > 0 && threshold < 1)) throw new FitInputError([invalid("threshold", "a fraction in (0, 1)", o.threshold)]);
       const bt = batchTokensOf(table, seqLen);
       const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, loss: r.loss as number }));
-      const res = fitLrBatch(runs, { threshold, bootstrap: nonNegInt("bootstrap", o.bootstrap as string, 1000), seed: nonNegInt("seed", o.seed as string, 1), onProgress: progress(io, "bootstrap") });
+      const res = fitLrBatch(runs, { threshold, bootstrap, seed, onProgress: progress(io, "bootstrap") });
       if (!res.ok) throw new FitInputError(res.issues);
       if (typeof o.plot === "string") {
         const g = res.value.groups.map((x) => ({ bestLr: x.bestLr, predictedLr: x.predictedLr, bestBatchTokens: x.bestBatchTokens, predictedBatchTokens: x.predictedBatchTokens }));
@@ -339,7 +440,7 @@ export function registerFit(program: Command, io: FitIo): void {
           { title: "Batch: each group's best run (x) vs the fitted law (y), tokens", x: { label: "best batch", log: true }, y: { label: "fitted batch", log: true }, dots: { data: g, x: "bestBatchTokens", y: "predictedBatchTokens" }, lines: [{ data: lim("bestBatchTokens", "predictedBatchTokens"), x: "a", y: "b", stroke: "#999", dash: true }] },
         ], io);
       }
-      if (typeof o.out === "string") writeFitted(o.out, "lrBatch", { form: "step-law", law: res.value.law, intervals: res.value.intervals, source: file });
+      if (typeof o.out === "string") writeFitted(o.out, "lrBatch", { form: "step-law", law: res.value.law, intervals: res.value.intervals, source: file }, o.force === true);
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderLrBatch(res.value) + (skipped.length > 0 ? `\nROWS NOT USED\n${skipped.map((x) => `  ${x}`).join("\n")}\n` : ""));
     });
 
@@ -350,12 +451,14 @@ export function registerFit(program: Command, io: FitIo): void {
       .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048"),
     { mapFields: "N, D, lr, bs, batchTokens, wd, loss", bootstrap: "1000", plot: "draw τ_opt against TPP with the fit and Power Lines (log axes) to an SVG file" },
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      const seqLen = seqLenOf(o.seqLen);
+      const bootstrap = bootstrapOf(o.bootstrap ?? "1000");
+      const seed = seedOf(o.seed);
+      if (typeof o.out === "string") existingFitted(o.out, o.force === true);
       const { table, skipped } = load(file, TIMESCALE_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
-      const seqLen = Number(o.seqLen);
-      if (!Number.isInteger(seqLen) || seqLen < 1) throw new FitInputError([invalid("seqLen", "a whole number of tokens ≥ 1", o.seqLen)]);
       const bt = batchTokensOf(table, seqLen);
       const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, weightDecay: r.wd as number, loss: r.loss as number }));
-      const res = fitTimescale(runs, { bootstrap: nonNegInt("bootstrap", o.bootstrap as string, 1000), seed: nonNegInt("seed", o.seed as string, 1) });
+      const res = fitTimescale(runs, { bootstrap, seed });
       if (!res.ok) throw new FitInputError(res.issues);
       if (typeof o.plot === "string") {
         const tpps = res.value.groups.map((g) => g.TPP);
@@ -365,7 +468,7 @@ export function registerFit(program: Command, io: FitIo): void {
           { title: "Residuals: log τ_opt − log fit", x: { label: "TPP", log: true }, y: { label: "log residual" }, dots: { data: res.value.groups.map((g) => ({ TPP: g.TPP, r: Math.log(g.tauOpt / (res.value.coefficient * g.TPP ** res.value.exponent)) })), x: "TPP", y: "r" }, rule: 0 },
         ], io);
       }
-      if (typeof o.out === "string") writeFitted(o.out, "timescale", { form: "power-lines", coefficient: res.value.coefficient, exponent: res.value.exponent, intervals: res.value.intervals, source: file });
+      if (typeof o.out === "string") writeFitted(o.out, "timescale", { form: "power-lines", coefficient: res.value.coefficient, exponent: res.value.exponent, intervals: res.value.intervals, source: file }, o.force === true);
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderTimescale(res.value));
     });
 
@@ -375,13 +478,19 @@ export function registerFit(program: Command, io: FitIo): void {
       .description("fit the multi-power law (arXiv 2503.12811) to whole loss curves (step, lr, loss) and predict other schedules")
       .option("--eval <files...>", "held-out curves to report the fit's error on")
       .option("--predict <schedule>", "predict a schedule: linear | cosine | constant | wsd:<fraction>, then ,steps=N,peak=LR,warmup=N,min=RATIO")
-      .option("--optimizer <name>", "adamw-authors (the paper's procedure; default) or lbfgs (the objective's minimum)", "adamw-authors"),
+      .option("--optimizer <name>", "adamw-authors (the paper's procedure; default) or lbfgs (the objective's minimum)", "adamw-authors")
+      .option("--schedule <name>", `use a built-in per-step LR schedule instead of interpolating the files' lr column: ${BUILT_IN_SCHEDULES}. A file's lr column, if it has one, must agree with it at every logged step; without this option the lr column is used as logged, whatever the file is called`),
     { mapFields: 'step, lr, loss; e.g. step=iter,loss="train/loss"', plot: "draw the logged and fitted curves (and --predict) with residuals to an SVG file" },
   ).action(async (files: string[], o: Record<string, unknown>) => {
       const optimizer = o.optimizer as string;
       if (optimizer !== "adamw-authors" && optimizer !== "lbfgs") throw new FitInputError([invalid("optimizer", "adamw-authors or lbfgs", optimizer)]);
-      const train = loadCurves(files, o.map as string | undefined, o.skipBadRows === true, io);
-      const held = Array.isArray(o.eval) ? loadCurves(o.eval as string[], o.map as string | undefined, o.skipBadRows === true, io) : undefined;
+      const schedule = typeof o.schedule === "string" ? o.schedule : undefined;
+      // Parse --predict against a stand-in first so that a bad spec stops before any file is read.
+      if (typeof o.predict === "string") parsePredictSpec(o.predict);
+      if (typeof o.out === "string") existingFitted(o.out, o.force === true);
+      const train = loadCurves(files, o.map as string | undefined, o.skipBadRows === true, io, schedule);
+      const held = Array.isArray(o.eval) ? loadCurves(o.eval as string[], o.map as string | undefined, o.skipBadRows === true, io, schedule) : undefined;
+      checkCurveBudget([...train.curves, ...(held?.curves ?? [])]);
       const fitted = fitMultiPower(train.curves, { optimizer });
       const errors = (cs: CurveData[]) => cs.map((c) => ({ name: c.name, ...curveError(fitted.params, c), points: c.steps.length }));
       const trainErr = errors(train.curves);
@@ -418,7 +527,7 @@ export function registerFit(program: Command, io: FitIo): void {
           { title: "Relative residuals: fit / logged − 1", x: { label: "step" }, y: { label: "relative error" }, dots: { data: res, x: "step", y: "r", stroke: "curve" }, rule: 0, series },
         ], io);
       }
-      if (typeof o.out === "string") writeFitted(o.out, "curves", { form: "multi-power", params: fitted.params, optimizer: fitted.optimizer, source: files });
+      if (typeof o.out === "string") writeFitted(o.out, "curves", { form: "multi-power", params: fitted.params, optimizer: fitted.optimizer, source: files }, o.force === true);
       if (o.json) {
         const strip = (e: ReturnType<typeof errors>) => e.map(({ pred: _p, ...rest }) => rest);
         io.out(`${JSON.stringify({ kind: "curves", params: fitted.params, optimizer: fitted.optimizer, iterations: fitted.iterations, objective: fitted.objective, train: strip(trainErr), eval: strip(evalErr), prediction, notes: train.notes, skippedRows: [...train.skipped, ...(held?.skipped ?? [])] }, null, 2)}\n`);

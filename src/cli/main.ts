@@ -86,7 +86,7 @@ Examples:
   return program;
 }
 
-const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve"];
+const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve", "pareto"];
 
 /** Run the CLI; returns the exit code instead of exiting so tests can call it in-process. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -100,6 +100,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (all || first === "emit") (await import("./emit.js")).registerEmit(program, io);
   if (all || first === "sweep") (await import("./sweep.js")).registerSweep(program, io);
   if (all || first === "serve") (await import("./serve.js")).registerServe(program, io);
+  if (all || first === "pareto" || first === "fit") (await import("./pareto.js")).registerPareto(program, io);
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;
@@ -109,6 +110,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return EXIT_BAD_INPUT;
     }
     if (e instanceof VerifyFailed) return EXIT_INTERNAL;
+    // A file the user named that cannot be read or written (missing, a directory, no permission) is
+    // bad input, not an internal error: name the path and what happened.
+    const fsError = fileSystemIssue(e);
+    if (fsError !== undefined) {
+      io.err(`lmplan: ${fsError}\n`);
+      return EXIT_BAD_INPUT;
+    }
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0; commander already printed its message.
       return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
@@ -119,3 +127,24 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
+
+const FS_CODES: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EEXIST: "already exists",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  ENAMETOOLONG: "file name too long",
+  EMFILE: "too many open files",
+};
+
+function fileSystemIssue(e: unknown): string | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const err = e as NodeJS.ErrnoException;
+  const what = err.code !== undefined ? FS_CODES[err.code] : undefined;
+  if (what === undefined || typeof err.syscall !== "string") return undefined;
+  return `${err.path ?? "file"}: expected a path lmplan can ${err.syscall}, received ${err.code} (${what})`;
+}

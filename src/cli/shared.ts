@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { conflict, invalid, type Issue } from "../errors.js";
+import { parseJson } from "../json.js";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../plan/request.js";
+import { parsePlan } from "../plan/schema.js";
 import type { Plan } from "../plan/types.js";
 
 export interface Io {
@@ -38,9 +40,23 @@ export function addPlanOptions(cmd: Command, skip: ReadonlySet<string> = new Set
   }
 }
 
-const NOT_REQUEST = new Set(["json", "explain", "input", "laws", "format", "plan", "strict"]);
+/**
+ * The request fields set by flags, by field name: commander stores a flag under its own attribute
+ * name (--warmup → opts.warmup), the request schema under the field's key (warmupFraction). Reading
+ * through fieldMeta keeps the two joined for every option, so none is refused as unknown or dropped.
+ */
+export function planFieldsFromOptions(opts: Record<string, unknown>, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
+    if (key === "fittedLaws" || skip.has(key)) continue;
+    const attr = new Option(fieldMeta(key).flag).attributeName();
+    if (opts[attr] !== undefined) out[key] = opts[attr];
+  }
+  return out;
+}
 
-export function requestFromOptions(opts: Record<string, unknown>, io: Io): Record<string, unknown> {
+/** The plan request from --input, --laws and the plan flags (flags override the file). */
+export function requestFromOptions(opts: Record<string, unknown>, io: Io, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
   let request: Record<string, unknown> = {};
   if (typeof opts.input === "string") request = readRequest(opts.input, io);
   if (typeof opts.laws === "string") {
@@ -50,31 +66,18 @@ export function requestFromOptions(opts: Record<string, unknown>, io: Io): Recor
     }
     request.fittedLaws = doc.laws;
   }
-  for (const [k, v] of Object.entries(opts)) if (v !== undefined && !NOT_REQUEST.has(k)) request[k] = v;
-  return request;
+  return { ...request, ...planFieldsFromOptions(opts, skip) };
 }
 
-/** A plan read back from JSON: the version and the fields emitters rely on, or a clear error. */
+/**
+ * A plan read back from JSON, checked against the full Plan schema (src/plan/schema.ts): every field,
+ * range and cross-field sum the emitters rely on, or bad input naming the path, the value and what is
+ * accepted.
+ */
 export function checkPlanJson(doc: Record<string, unknown>): Plan {
-  if (doc.lmplanPlanVersion !== 1) {
-    throw new BadInput([invalid(["plan", "lmplanPlanVersion"], "a plan written by lmplan plan --json (lmplanPlanVersion 1)", doc.lmplanPlanVersion ?? "no version")]);
-  }
-  const p = doc as unknown as Plan;
-  const need: [string, unknown][] = [
-    ["schedule.spec", p.schedule?.spec],
-    ["batch.steps", p.batch?.steps?.value],
-    ["batch.globalBatchSeqs", p.batch?.globalBatchSeqs?.value],
-    ["batch.microBatchSeqs", p.batch?.microBatchSeqs?.value],
-    ["batch.dataParallel", p.batch?.dataParallel?.value],
-    ["model.spec", p.model?.spec],
-    ["optimizer.parameterization", p.optimizer?.parameterization],
-  ];
-  for (const [path, v] of need) if (v === undefined || v === null) throw new BadInput([invalid(["plan", ...path.split(".")], "the field lmplan plan --json writes", "nothing")]);
-  const b = p.batch;
-  if (b.microBatchSeqs.value * b.gradAccumSteps.value * b.dataParallel.value !== b.globalBatchSeqs.value) {
-    throw new BadInput([conflict(["plan", "batch"], `the global batch ${b.globalBatchSeqs.value} is not micro-batch ${b.microBatchSeqs.value} × accumulation ${b.gradAccumSteps.value} × ${b.dataParallel.value} GPUs; re-plan with lmplan plan`)]);
-  }
-  return p;
+  const r = parsePlan(doc);
+  if (!r.ok) throw new BadInput(r.issues);
+  return r.value;
 }
 
 export function readRequest(path: string, io: Io, field = "input"): Record<string, unknown> {
@@ -84,12 +87,9 @@ export function readRequest(path: string, io: Io, field = "input"): Record<strin
   } catch (e) {
     throw new BadInput([invalid(field, "a readable JSON file", `${path} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new BadInput([invalid(field, "valid JSON (NaN and Infinity are not JSON; write numbers or strings like \"1.3B\")", `${(e as Error).message}`)]);
-  }
+  const parsed = parseJson(text, field);
+  if (!parsed.ok) throw new BadInput(parsed.issues);
+  const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new BadInput([invalid(field, "a JSON object", value)]);
   }

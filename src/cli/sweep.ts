@@ -1,11 +1,10 @@
 /** `lmplan sweep`: a proxy-sweep grid → a Slurm / SkyPilot / Ray script on stdout and manifest.csv. */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { conflict, invalid, type Issue } from "../errors.js";
 import { EMITTERS, findEmitter } from "../emit/index.js";
-import { PlanRequestSchema } from "../plan/request.js";
-import { AXES, buildSweep, parseAxis, type AxisKey } from "../emit/sweep/grid.js";
-import { renderManifest, renderSweep, TRAINER_COMMANDS, type Scheduler } from "../emit/sweep/render.js";
+import { AXES, buildSweep, MAX_AXIS_POINTS, MAX_GRID_RUNS, parseAxis, type AxisKey } from "../emit/sweep/grid.js";
+import { MANIFEST_HEADER, renderManifest, renderSweep, TRAINER_COMMANDS, type Scheduler } from "../emit/sweep/render.js";
 import { addPlanOptions, BadInput, requestFromOptions, type Io } from "./shared.js";
 
 // plan fields the sweep takes as axes (lists), or replaces with its own flags
@@ -21,7 +20,8 @@ export function registerSweep(program: Command, io: Io): void {
     .option("--skypilot", "write a SkyPilot task YAML (one launch per run)")
     .option("--ray", "write a Ray job script")
     .option("--command <cmd>", "launch command for each run, {config} standing for its config file (default: the trainer's usual launcher)")
-    .option("--manifest <file>", "where to write the manifest (one row per run, the columns lmplan fit reads)", "manifest.csv");
+    .option("--manifest <file>", "where to write the manifest (one row per run, the columns lmplan fit reads); an existing file is kept unless it is a manifest lmplan wrote with no loss filled in, or --force", "manifest.csv")
+    .option("--force", "overwrite an existing --manifest file (even one whose losses you filled in)");
   for (const a of AXES) cmd.option(a.flag, `sweep ${a.description}: ${a.kind === "count" ? '"125M,350M"' : '"2^-10..2^-5", "0.05,0.1,0.2"'} or "lo..hi:n" (log-spaced)`);
   addPlanOptions(cmd, AXIS_FIELDS);
   cmd.addHelpText(
@@ -30,7 +30,9 @@ export function registerSweep(program: Command, io: Io): void {
 Examples:
   lmplan sweep --base-width 256 --layers 8 --tpp 20 --lr 2^-10..2^-5 --init-std 0.02,0.04,0.08 --slurm > sweep.sbatch
   lmplan sweep --base-width 256 --layers 8 --tpp 20 --lr 2^-10..2^-5 --wd 0.05,0.1,0.2 --ray > sweep.py
-  lmplan sweep --params 50M,100M,200M --tpp 5,10,20,40 --trainer torchtitan --skypilot > sweep.yaml`,
+  lmplan sweep --params 50M,100M,200M --tpp 5,10,20,40 --trainer torchtitan --skypilot > sweep.yaml
+
+Limits: at most ${MAX_AXIS_POINTS} values per axis and ${MAX_GRID_RUNS} runs per sweep.`,
   );
   cmd.action((opts: Record<string, unknown>) => {
     const issues: Issue[] = [];
@@ -49,8 +51,8 @@ Examples:
     // a one-value axis (--tpp 20) fixes that quantity for every run; something must vary
     if (issues.length === 0 && !axes.some(([, v]) => v.length > 1)) issues.push(invalid("axes", `an axis with two or more values: ${AXES.map((a) => a.flag.split(" ")[0]).join(", ")}`, axes.length === 0 ? "none" : "only single values"));
     if (issues.length > 0 || !emitter) throw new BadInput(issues);
-    const planOpts = Object.fromEntries(Object.entries(opts).filter(([k]) => k in PlanRequestSchema.shape || k === "input"));
-    const base = requestFromOptions(planOpts, io);
+    // every plan option by its request field (--warmup → warmupFraction), so none is dropped
+    const base = requestFromOptions(opts, io, AXIS_FIELDS);
     if (opts.baseWidth !== undefined) base.width = opts.baseWidth;
     const built = buildSweep(base, axes, emitter);
     if (!built.ok) throw new BadInput(built.issues);
@@ -58,6 +60,8 @@ Examples:
     const first = runs[0]?.plan;
     const gpus = first?.hardware.numGpus.value ?? 8;
     const scheduler = chosen[0] ?? "slurm";
+    const manifest = String(opts.manifest);
+    writeManifest(manifest, renderManifest(runs), opts.force === true);
     io.out(
       renderSweep(runs, {
         scheduler,
@@ -68,10 +72,39 @@ Examples:
         title: axes.map(([k, v]) => `${k} × ${v.length}`).join(", "),
       }),
     );
-    const manifest = String(opts.manifest);
-    writeFileSync(manifest, renderManifest(runs));
     const worst = Math.max(...runs.map((r) => r.config.deviation.maxRelative));
     io.err(`lmplan: wrote ${manifest}: ${runs.length} runs; fill its loss column from the runs, then lmplan fit ${axes.some(([k]) => k === "wd") ? "timescale" : axes.some(([k]) => k === "params" || k === "tokens" || k === "tpp") ? "loss" : "lr-batch"} ${manifest}\n`);
     if (worst > 1e-6) io.err(`lmplan: schedule: ${emitter.title}'s LR formula differs from the plans by up to ${+(worst * 100).toPrecision(3)}% of the peak (lmplan emit --format ${emitter.id} prints where)\n`);
   });
+}
+
+/**
+ * Write manifest.csv without losing a user's losses: a file that exists is replaced only when it is a
+ * manifest lmplan wrote whose loss column is still empty, or with --force. Every failure is bad input
+ * naming the path (a directory, a missing folder, no permission), never an internal error.
+ */
+function writeManifest(path: string, text: string, force: boolean): void {
+  let existing: string | undefined;
+  try {
+    existing = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") throw new BadInput([invalid("manifest", "a file path for the manifest, not a directory (e.g. DIR/manifest.csv)", path)]);
+    if (code !== "ENOENT") throw new BadInput([invalid("manifest", "a file lmplan can read and write", `${path} (${code ?? "unreadable"})`)]);
+  }
+  if (existing !== undefined && !force && !untouchedManifest(existing)) {
+    throw new BadInput([conflict(["manifest"], `${path} exists and is not an lmplan manifest with empty losses (it may hold your results): choose another --manifest, or pass --force to overwrite it`, path)]);
+  }
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BadInput([invalid("manifest", code === "EISDIR" ? "a file path for the manifest, not a directory" : "a path where a file can be written", `${path} (${code ?? "unwritable"})`)]);
+  }
+}
+
+/** A manifest lmplan wrote and nobody has filled in: our header, and every row's last cell (loss) empty. */
+function untouchedManifest(text: string): boolean {
+  const lines = text.split("\n").filter((l) => l !== "");
+  return lines[0] === MANIFEST_HEADER && lines.slice(1).every((l) => l.endsWith(","));
 }

@@ -18,6 +18,16 @@ import { chooseMicroBatch, type MemoryBreakdown } from "../model/memory.js";
 import type { ArchSpec } from "../model/spec.js";
 import { alibiSlopes } from "./alibi.js";
 
+/** Longest sequence (stage length or target) accepted: the planner's limit on --seq-len (src/plan/request.ts). */
+export const MAX_CONTEXT_LENGTH = 1e7;
+/** Most context stages in one plan (BTLM-3B-8K has 2). */
+export const MAX_STAGES = 64;
+/**
+ * Most attention heads accepted for the extrapolation check: each gets an ALiBi slope, listed. Llama 3.1
+ * 405B and DeepSeek-V3 have 128 (issue 10: --heads 1e9 built a billion slopes and never returned).
+ */
+export const MAX_HEADS = 1024;
+
 export interface StageSpec {
   seqLen: number;
   share: number;
@@ -26,12 +36,15 @@ export interface StageSpec {
 /** "2048:0.75,8192:0.25" → stages */
 export function parseStages(text: string, field = "train"): Result<StageSpec[]> {
   const out: StageSpec[] = [];
-  for (const part of text.split(",")) {
+  const parts = text.split(",");
+  if (parts.length > MAX_STAGES) return { ok: false, issues: [invalid(field, `at most ${MAX_STAGES} length:share stages`, `${parts.length} stages`)] };
+  for (const part of parts) {
+    // each class is followed by one it cannot match, so a failing match is linear in the text
     const m = /^\s*(\d+)\s*:\s*([0-9.eE+-]+)\s*$/.exec(part);
     const seqLen = m ? Number(m[1]) : NaN;
     const share = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isInteger(seqLen) || seqLen < 1 || !(share > 0 && share <= 1)) {
-      return { ok: false, issues: [invalid(field, 'length:share pairs with a whole length ≥ 1 and a share in (0, 1], e.g. "2048:0.75,8192:0.25"', part)] };
+    if (!m || !Number.isInteger(seqLen) || seqLen < 1 || seqLen > MAX_CONTEXT_LENGTH || !(share > 0 && share <= 1)) {
+      return { ok: false, issues: [invalid(field, `length:share pairs with a whole length 1 … ${MAX_CONTEXT_LENGTH.toExponential().replace("e+", "e")} and a share in (0, 1], e.g. "2048:0.75,8192:0.25"`, part.length > 60 ? `${part.slice(0, 60)}…` : part)] };
     }
     out.push({ seqLen, share });
   }
@@ -96,6 +109,11 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
   for (let i = 1; i < o.stages.length; i++) {
     if ((o.stages[i] as StageSpec).seqLen <= (o.stages[i - 1] as StageSpec).seqLen) issues.push(invalid(["train", `stage ${i + 1}`], "lengths that increase from stage to stage", (o.stages[i] as StageSpec).seqLen));
   }
+  if (o.stages.length > MAX_STAGES) issues.push(invalid("train", `at most ${MAX_STAGES} stages`, `${o.stages.length} stages`));
+  for (const st of o.stages) if (!(Number.isInteger(st.seqLen) && st.seqLen >= 1 && st.seqLen <= MAX_CONTEXT_LENGTH)) issues.push(invalid(["train", "seqLen"], `a whole length 1 … ${MAX_CONTEXT_LENGTH.toExponential().replace("e+", "e")}`, st.seqLen));
+  const heads = o.spec?.numHeads ?? o.attention?.numHeads;
+  if (o.targetLength !== undefined && heads !== undefined && !(Number.isInteger(heads) && heads >= 1 && heads <= MAX_HEADS)) issues.push(invalid("heads", `a whole number of attention heads 1 … ${MAX_HEADS}`, heads));
+  if (o.targetLength !== undefined && !(Number.isInteger(o.targetLength) && o.targetLength >= 1 && o.targetLength <= MAX_CONTEXT_LENGTH)) issues.push(invalid("target", `a whole number of tokens 1 … ${MAX_CONTEXT_LENGTH.toExponential().replace("e+", "e")}`, o.targetLength));
   if (issues.length > 0) return { ok: false, issues };
   const warnings: Warning[] = [];
   const stages: StagePlan[] = [];

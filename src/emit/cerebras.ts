@@ -10,10 +10,10 @@
  * interpolation from initial_learning_rate to end_learning_rate over total_iters and CosineDecayLR a
  * half cosine between them (as their names and the shipped configs use them) [unverified against source].
  */
-import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
 import { dataPhases, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
+import { commentText, toYaml, type Literal } from "./serialize.js";
 import { mupTrainerLr, type EmitResult, type Emitter } from "./types.js";
 
 interface Phase {
@@ -126,8 +126,8 @@ export const cerebras: Emitter = {
     const fin = mix[1];
     if (fin) notes.push(`modelzoo's mixture is fixed within a run: the end-of-training phase is a second run from step ${fin.startStep} (load the checkpoint) with mixture ${fin.weights.map(([k, w]) => `${k} ${sig6(w)}`).join(", ")}`);
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate configs, as BTLM's 2k and 8k configs are: ${plan.context.stages.map((x) => `${x.seqLen} tokens × batch ${x.batchSeqs} for ${x.steps} steps`).join(", then ")}; this file is the first stage`);
-    const header = `# lmplan emit --format cerebras: ${plan.title}\n# keys: ${this.source}\n# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
+    const header = `# lmplan emit --format cerebras: ${commentText(plan.title)}\n# keys: ${this.source}\n# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
     const deviation = compareSchedule(sp, (step) => cerebrasLr(phases, step) / scale, o.hiddenLr.value);
-    return { format: "cerebras", fileName: "params.yaml", text: `${header}${stringify(doc)}`, notes, deviation };
+    return { format: "cerebras", fileName: "params.yaml", text: `${header}${toYaml(doc as Literal, { lineWidth: 80 })}`, notes, deviation };
   },
 };

@@ -11,6 +11,9 @@ import type { Emitter } from "./types.js";
 
 export * from "./types.js";
 export { compareSchedule } from "./schedule-check.js";
+export { emitPlan, memoryIssue, STRICT_TOLERANCE, type EmitOutcome, type EmitRequest } from "./run.js";
+export { parsePlan, PlanSchema, PLAN_LIMITS } from "../plan/schema.js";
+export { commentText } from "./serialize.js";
 
 export const EMITTERS: readonly Emitter[] = [torchtitan, megatron, megatronYaml, hf, nanogpt, litgpt, cerebras, llmfoundry, nanotron];
 

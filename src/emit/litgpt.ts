@@ -6,9 +6,9 @@
  * lr_warmup_steps × accumulation iterations, and decays over max_tokens / (world × micro × seq) of them.
  */
 import type { Plan } from "../plan/types.js";
-import { stringify } from "yaml";
 import { noMupNote, sig12 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
+import { commentText, toYaml } from "./serialize.js";
 import type { EmitResult, Emitter } from "./types.js";
 
 export interface LitGptSchedule {
@@ -93,8 +93,8 @@ export const litgpt: Emitter = {
       devices,
       num_nodes: numNodes,
     };
-    const header = `# lmplan emit --format litgpt: ${plan.title}\n# keys: ${this.source}\n# max_tokens = steps × global_batch_size × max_seq_length = ${b.steps.value} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value}\n`;
+    const header = `# lmplan emit --format litgpt: ${commentText(plan.title)}\n# keys: ${this.source}\n# max_tokens = steps × global_batch_size × max_seq_length = ${b.steps.value} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value}\n`;
     const deviation = compareSchedule(sp, (step) => litgptLr(sched, step), o.hiddenLr.value);
-    return { format: "litgpt", fileName: "pretrain.yaml", text: `${header}${stringify(doc, { lineWidth: 0 })}`, notes, deviation };
+    return { format: "litgpt", fileName: "pretrain.yaml", text: `${header}${toYaml(doc)}`, notes, deviation };
   },
 };

@@ -11,10 +11,10 @@
  * Composer steps its schedulers before advancing the batch counter (composer/trainer/trainer.py
  * _train_loop), so batch k trains at the multiplier for k − 1 — measured below.
  */
-import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
 import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
+import { commentText, toYaml } from "./serialize.js";
 import type { EmitResult, Emitter } from "./types.js";
 
 export type ComposerSchedule =
@@ -87,7 +87,7 @@ export const llmfoundry: Emitter = {
     const mupNote = noMupNote(plan, "llm-foundry's MPT");
     if (mupNote) notes.push(mupNote);
     const kv = s.numKvHeads ?? s.numHeads;
-    const attn: Record<string, unknown> = { attn_impl: "flash", attn_type: kv !== s.numHeads ? "grouped_query_attention" : "multihead_attention", ...(kv !== s.numHeads ? { kv_n_heads: kv } : {}) };
+    const attn: Record<string, string | number | boolean> = { attn_impl: "flash", attn_type: kv !== s.numHeads ? "grouped_query_attention" : "multihead_attention", ...(kv !== s.numHeads ? { kv_n_heads: kv } : {}) };
     if (s.position === "alibi") attn.alibi = true;
     if (s.position === "rope") attn.rope = true;
     const model = {
@@ -113,7 +113,7 @@ export const llmfoundry: Emitter = {
     const fin = phases[1];
     if (fin) {
       extra.push(`# Final phase (${sig6(fin.fraction * 100)}% of tokens, from batch ${fin.startStep}): resume (autoresume or load_path) with these streams:`);
-      extra.push(...stringify({ train_loader: { dataset: { streams: streamsFor(fin.weights) } } }, { lineWidth: 0 }).trimEnd().split("\n").map((l) => `#   ${l}`));
+      extra.push(...toYaml({ train_loader: { dataset: { streams: streamsFor(fin.weights) } } }).trimEnd().split("\n").map((l) => `#   ${commentText(l)}`));
       notes.push(`llm-foundry does not change the streams within a run: the end-of-training phase is a resumed run from batch ${fin.startStep} (see the file's last lines)`);
     }
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate runs resumed from the previous stage's checkpoint: ${plan.context.stages.map((x) => `max_seq_len ${x.seqLen} × global_train_batch_size ${x.batchSeqs}`).join(", then ")}; this file is the first stage`);
@@ -131,8 +131,8 @@ export const llmfoundry: Emitter = {
       precision: "amp_bf16",
       fsdp_config: { sharding_strategy: plan.memory.zeroStage === 3 ? "FULL_SHARD" : plan.memory.zeroStage >= 1 ? "SHARD_GRAD_OP" : "NO_SHARD", mixed_precision: "PURE", activation_checkpointing: plan.memory.recompute === "full" },
     };
-    const header = `# lmplan emit --format llmfoundry: ${plan.title}\n# keys: ${this.source}\n# tokens = max_duration × global_train_batch_size × max_seq_len = ${T} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value} (run on ${b.dataParallel.value} GPUs)\n`;
+    const header = `# lmplan emit --format llmfoundry: ${commentText(plan.title)}\n# keys: ${this.source}\n# tokens = max_duration × global_train_batch_size × max_seq_len = ${T} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value} (run on ${b.dataParallel.value} GPUs)\n`;
     const deviation = compareSchedule(sp, (k) => lr * composerMultiplier(sched, k), o.hiddenLr.value);
-    return { format: "llmfoundry", fileName: "train.yaml", text: `${header}${stringify(doc, { lineWidth: 0 })}${extra.length ? `${extra.join("\n")}\n` : ""}`, notes, deviation };
+    return { format: "llmfoundry", fileName: "train.yaml", text: `${header}${toYaml(doc)}${extra.length ? `${extra.join("\n")}\n` : ""}`, notes, deviation };
   },
 };

@@ -8,9 +8,9 @@
  * multiplier itself (megatron/core/optimizer/__init__.py get_mup_config_overrides), and
  * --init-method-std is σ_base: Megatron applies the μP width (and output-layer depth) scaling to it.
  */
-import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
 import { dataPhases, sig6 } from "./plan-parts.js";
+import { commentText, shellQuote, shellWord, shellWordForLauncher, toYaml, type ShellPart } from "./serialize.js";
 import { compareSchedule } from "./schedule-check.js";
 import { mupTrainerLr, type EmitResult, type Emitter, type ScheduleDeviation } from "./types.js";
 
@@ -45,15 +45,23 @@ export function megatronLr(c: MegatronSchedule, it: number): number {
   return c.minLr + coeff * (c.lr - c.minLr);
 }
 
+/** One word of a flag's value: a number, literal text, or text with the script's own ${VAR}s. */
+type Word = ShellPart | ShellPart[];
+/** A flag and its value words: ["--num-layers", 24], ["--bf16"], ["--data-path", 0.5, [{ env: "DATA_DIR" }, "/web_text_document"]]. */
+type Arg = [flag: string, ...words: Word[]];
+
 interface MegatronArgs {
-  model: string[];
-  training: string[];
-  data: string[];
+  model: Arg[];
+  training: Arg[];
+  data: Arg[];
   /** Resumed phases (end-of-training mixture, later context stages), as comment lines. */
   extra: string[];
   notes: string[];
   deviation: ScheduleDeviation;
 }
+
+/** A flag line of the launch script: every value through the one shell-quoting function. */
+const bashArg = ([flag, ...words]: Arg): string => [shellQuote(flag), ...words.map(shellWord)].join(" ");
 
 /** The plan as Megatron flags ("--flag value" or "--flag"), shared by the launch script and the YAML map form. */
 function megatronArgs(plan: Plan): MegatronArgs {
@@ -79,61 +87,65 @@ function megatronArgs(plan: Plan): MegatronArgs {
   if (s.position === "alibi") notes.push("Megatron-LM has no ALiBi (--position-embedding-type: learned_absolute, rope, yarn, mrope, relative, none); 'none' is written — add ALiBi biases in the attention, or use a RoPE shape");
   notes.push("Megatron takes the vocabulary from its tokenizer arguments (--tokenizer-type …): set them for a vocabulary of " + s.vocabSize);
   const kv = s.numKvHeads ?? s.numHeads;
-  const model = [
-    `--num-layers ${s.numLayers}`,
-    `--hidden-size ${s.dModel}`,
-    `--num-attention-heads ${s.numHeads}`,
-    ...(kv !== s.numHeads ? ["--group-query-attention", `--num-query-groups ${kv}`] : []),
-    `--ffn-hidden-size ${s.dFf}`,
-    ...(s.ffnType === "swiglu" ? ["--swiglu"] : []),
-    `--seq-length ${plan.batch.seqLen.value}`,
-    `--max-position-embeddings ${plan.batch.seqLen.value}`,
-    `--position-embedding-type ${s.position === "rope" ? "rope" : s.position === "learned" ? "learned_absolute" : "none"}`,
-    `--normalization ${s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm"}`,
-    ...(s.bias ? [] : ["--disable-bias-linear"]),
-    ...(s.tiedEmbeddings ? [] : ["--untie-embeddings-and-output-weights"]),
+  const model: Arg[] = [
+    ["--num-layers", s.numLayers],
+    ["--hidden-size", s.dModel],
+    ["--num-attention-heads", s.numHeads],
+    ...(kv !== s.numHeads ? [["--group-query-attention"], ["--num-query-groups", kv]] as Arg[] : []),
+    ["--ffn-hidden-size", s.dFf],
+    ...(s.ffnType === "swiglu" ? [["--swiglu"]] as Arg[] : []),
+    ["--seq-length", plan.batch.seqLen.value],
+    ["--max-position-embeddings", plan.batch.seqLen.value],
+    ["--position-embedding-type", s.position === "rope" ? "rope" : s.position === "learned" ? "learned_absolute" : "none"],
+    ["--normalization", s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm"],
+    ...(s.bias ? [] : [["--disable-bias-linear"]] as Arg[]),
+    ...(s.tiedEmbeddings ? [] : [["--untie-embeddings-and-output-weights"]] as Arg[]),
     // Under --use-mup Megatron divides init_method_std by √width_mult itself (and scales output layers
     // by depth and width; transformer_config.py __post_init__), so it takes σ_base, unscaled.
-    `--init-method-std ${mup ? p.embedding.initStd : (p.hidden.initStd ?? 0.02)}`,
+    ["--init-method-std", mup ? (p.embedding.initStd ?? 0.02) : (p.hidden.initStd ?? 0.02)],
     ...(mup
-      ? ["--use-mup", `--mup-base-hidden-size ${Math.round(s.dModel / widthMult)}`, `--mup-embedding-mult ${p.embedding.outputMultiplier}`, `--mup-output-mult ${+p.outputLogitsScale.toPrecision(10)}`, "--mup-attn-scale-power 1.0"]
+      ? [["--use-mup"], ["--mup-base-hidden-size", Math.round(s.dModel / widthMult)], ["--mup-embedding-mult", p.embedding.outputMultiplier], ["--mup-output-mult", +p.outputLogitsScale.toPrecision(10)], ["--mup-attn-scale-power", "1.0"]] as Arg[]
       : []),
   ];
-  const training = [
-    `--micro-batch-size ${plan.batch.microBatchSeqs.value}`,
-    `--global-batch-size ${plan.batch.globalBatchSeqs.value}`,
-    `--train-iters ${plan.batch.steps.value}`,
-    `--lr ${lr}`,
-    `--min-lr ${sched.minLr}`,
-    `--lr-decay-style ${sched.style}`,
-    `--lr-decay-iters ${sched.decayIters}`,
-    `--lr-warmup-iters ${sched.warmupIters}`,
-    ...(sched.style === "WSD" ? [`--lr-wsd-decay-iters ${sched.wsdDecayIters}`, `--lr-wsd-decay-style ${sched.wsdStyle}`] : []),
-    `--weight-decay ${o.weightDecay.value}`,
-    `--adam-beta1 ${o.beta1.value}`,
-    `--adam-beta2 ${o.beta2.value}`,
-    `--adam-eps ${o.eps.value}`,
-    `--clip-grad ${o.gradClip.value}`,
-    "--bf16",
-    ...(plan.memory.zeroStage >= 1 ? ["--use-distributed-optimizer"] : []),
-    ...(plan.memory.recompute === "full" ? ["--recompute-granularity full", "--recompute-method uniform", "--recompute-num-layers 1"] : []),
+  const training: Arg[] = [
+    ["--micro-batch-size", plan.batch.microBatchSeqs.value],
+    ["--global-batch-size", plan.batch.globalBatchSeqs.value],
+    ["--train-iters", plan.batch.steps.value],
+    ["--lr", lr],
+    ["--min-lr", sched.minLr],
+    ["--lr-decay-style", sched.style],
+    ["--lr-decay-iters", sched.decayIters],
+    ["--lr-warmup-iters", sched.warmupIters],
+    ...(sched.style === "WSD" ? [["--lr-wsd-decay-iters", sched.wsdDecayIters], ["--lr-wsd-decay-style", sched.wsdStyle]] as Arg[] : []),
+    ["--weight-decay", o.weightDecay.value],
+    ["--adam-beta1", o.beta1.value],
+    ["--adam-beta2", o.beta2.value],
+    ["--adam-eps", o.eps.value],
+    ["--clip-grad", o.gradClip.value],
+    ["--bf16"],
+    ...(plan.memory.zeroStage >= 1 ? [["--use-distributed-optimizer"]] as Arg[] : []),
+    ...(plan.memory.recompute === "full" ? [["--recompute-granularity", "full"], ["--recompute-method", "uniform"], ["--recompute-num-layers", 1]] as Arg[] : []),
   ];
   // Data weights: Megatron's --data-path takes "weight prefix weight prefix …".
-  let data = ['--data-path "${DATA_PATH:?set DATA_PATH to your tokenized data prefix}"'];
+  // Source names are the user's text: each reaches the script as a literal after "${DATA_DIR}"/.
+  const dataPath = (weights: [string, number][]): Arg => ["--data-path", ...weights.flatMap(([name, w]): Word[] => [sig6(w), [{ env: "DATA_DIR" }, `/${name}_text_document`]])];
+  let data: Arg[] = [["--data-path", { env: "DATA_PATH", ifUnset: "set DATA_PATH to your tokenized data prefix" }]];
   const extra: string[] = [];
   const [main, fin] = dataPhases(plan);
-  const dataPath = (weights: [string, number][]) => weights.map(([name, w]) => `${sig6(w)} "\${DATA_DIR}/${name}_text_document"`).join(" ");
-  if (main) data = [`--data-path ${dataPath(main.weights)}`];
+  if (main) data = [dataPath(main.weights)];
   if (fin) {
     const at = fin.startStep;
-    extra.push(`# Final phase (${+(fin.fraction * 100).toPrecision(3)}% of tokens, from iteration ${at}): resume from the checkpoint at ${at} with`, `#   --data-path ${dataPath(fin.weights)}`);
+    extra.push(`# Final phase (${+(fin.fraction * 100).toPrecision(3)}% of tokens, from iteration ${at}): resume from the checkpoint at ${at} with`, `#   ${commentText(bashArg(dataPath(fin.weights)))}`);
     notes.push(`Megatron does not change the data mixture within a run: the end-of-training phase is a resumed run from iteration ${at} (see the script's last lines)`);
   }
   if (plan.context && plan.context.stages.length > 1) {
     // Each later stage resumes at the iteration where the stages before it end.
     let before = 0;
     for (const [i, st] of plan.context.stages.entries()) {
-      if (i > 0) extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   --seq-length ${st.seqLen} --max-position-embeddings ${st.seqLen} --global-batch-size ${st.batchSeqs} --micro-batch-size ${st.microBatchSeqs ?? 1}`);
+      if (i > 0) {
+        const flags: Arg[] = [["--seq-length", st.seqLen], ["--max-position-embeddings", st.seqLen], ["--global-batch-size", st.batchSeqs ?? plan.batch.globalBatchSeqs.value], ["--micro-batch-size", st.microBatchSeqs ?? 1]];
+        extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   ${commentText(flags.map(bashArg).join(" "))}`);
+      }
       before += st.steps ?? 0;
     }
     notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
@@ -153,10 +165,10 @@ export const megatron: Emitter = {
   source: SOURCE,
   emit(plan: Plan): EmitResult {
     const { model, training, data, extra, notes, deviation } = megatronArgs(plan);
-    const arr = (name: string, xs: string[]) => `${name}=(\n${xs.map((x) => `  ${x}`).join("\n")}\n)`;
+    const arr = (name: string, xs: Arg[]) => `${name}=(\n${xs.map((x) => `  ${bashArg(x)}`).join("\n")}\n)`;
     const text = [
       "#!/usr/bin/env bash",
-      `# lmplan emit --format megatron: ${plan.title}`,
+      `# lmplan emit --format megatron: ${commentText(plan.title)}`,
       `# flags: ${SOURCE}`,
       `# ${tokensLine(plan)}`,
       "set -euo pipefail",
@@ -185,13 +197,17 @@ export const megatronYaml: Emitter = {
   emit(plan: Plan): EmitResult {
     const { model, training, data, extra, notes, deviation } = megatronArgs(plan);
     const map: Record<string, string | number | boolean> = {};
-    for (const arg of [...model, ...training, ...data]) {
-      const [flag, ...rest] = arg.split(" ");
-      // bash's ${VAR:?message} becomes the ${VAR} the test launcher substitutes
-      const value = rest.join(" ").replace(/"/g, "").replace(/\$\{(\w+):\?[^}]*\}/g, "${$1}");
-      map[flag as string] = value === "" ? true : /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(value) ? Number(value) : value;
+    for (const [flag, ...words] of [...model, ...training, ...data]) {
+      const [only] = words;
+      // a switch is true; one number a number; several words (or ${VAR}s, which the launcher substitutes) one
+      // string of shell words, the user's text quoted as the launch script quotes it
+      map[flag] =
+        only === undefined ? true
+        : words.length === 1 && typeof only === "number" ? only
+        : words.length === 1 && typeof only === "string" && /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(only) ? Number(only)
+        : words.map(shellWordForLauncher).join(" ");
     }
-    const text = [`# lmplan emit --format megatron-yaml: ${plan.title}`, `# flags: ${SOURCE}`, `# ${tokensLine(plan)}`, stringify({ MODEL_ARGS: map }, { lineWidth: 0 }).trimEnd(), ...extra, ""].join("\n");
+    const text = [`# lmplan emit --format megatron-yaml: ${commentText(plan.title)}`, `# flags: ${SOURCE}`, `# ${tokensLine(plan)}`, toYaml({ MODEL_ARGS: map }).trimEnd(), ...extra, ""].join("\n");
     return { format: "megatron-yaml", fileName: "model_config.yaml", text, notes, deviation };
   },
 };

@@ -5,6 +5,7 @@
  */
 import type { Plan } from "../plan/types.js";
 import { compareSchedule } from "./schedule-check.js";
+import { commentText, pyLiteral } from "./serialize.js";
 import type { EmitResult, Emitter } from "./types.js";
 
 export interface NanoGptSchedule {
@@ -22,8 +23,6 @@ export function nanogptLr(c: NanoGptSchedule, it: number): number {
   const coeff = 0.5 * (1 + Math.cos(Math.PI * ratio));
   return c.minLr + coeff * (c.learningRate - c.minLr);
 }
-
-const py = (v: number | boolean | string) => (typeof v === "boolean" ? (v ? "True" : "False") : typeof v === "string" ? JSON.stringify(v) : String(v));
 
 export const nanogpt: Emitter = {
   id: "nanogpt",
@@ -63,10 +62,11 @@ export const nanogpt: Emitter = {
       ["min_lr", sched.minLr],
     ];
     const text = [
-      `# lmplan emit --format nanogpt: ${plan.title}`,
+      `# lmplan emit --format nanogpt: ${commentText(plan.title)}`,
       `# keys: ${this.source}; run: torchrun --nproc_per_node=… train.py this_file.py (${dp} GPUs in all)`,
       `# tokens per iter = gradient_accumulation_steps × batch_size × block_size = ${plan.batch.gradAccumSteps.value * dp} × ${plan.batch.microBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.globalBatchTokens.value}; × max_iters = ${plan.batch.tokensTrained.value}`,
-      ...lines.map(([k, v]) => `${k} = ${py(v)}`),
+      // train.py exec()s this file: only assignments of literals, never text that could be code
+      ...lines.map(([k, v]) => `${k} = ${pyLiteral(v)}`),
       "",
     ].join("\n");
     const deviation = compareSchedule(sp, (it) => nanogptLr(sched, it), o.hiddenLr.value);

@@ -8,10 +8,10 @@
  * src/nanotron/scaling/parametrization.py), not the Cerebras μP the plan's η and σ were transferred
  * under, so the plan is written in SP form with the hidden LR and the differences are listed.
  */
-import { stringify } from "yaml";
 import type { Plan } from "../plan/types.js";
 import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
+import { commentText, toYaml } from "./serialize.js";
 import type { EmitResult, Emitter } from "./types.js";
 
 export interface NanotronSchedule {
@@ -123,8 +123,8 @@ export const nanotron: Emitter = {
       data_stages: stages,
     };
     if (plan.memory.zeroStage > 1) notes.push(`nanotron's zero_stage is 0 or 1; the plan's ZeRO-${plan.memory.zeroStage} memory estimate assumed more sharding — check memory, or add tensor parallelism (tp)`);
-    const header = `# lmplan emit --format nanotron: ${plan.title}\n# keys: ${this.source}\n# tokens = train_steps × micro_batch_size × batch_accumulation_per_replica × dp × sequence_length = ${T} × ${b.microBatchSeqs.value} × ${b.gradAccumSteps.value} × ${dp} × ${b.seqLen.value} = ${b.tokensTrained.value}\n`;
+    const header = `# lmplan emit --format nanotron: ${commentText(plan.title)}\n# keys: ${this.source}\n# tokens = train_steps × micro_batch_size × batch_accumulation_per_replica × dp × sequence_length = ${T} × ${b.microBatchSeqs.value} × ${b.gradAccumSteps.value} × ${dp} × ${b.seqLen.value} = ${b.tokensTrained.value}\n`;
     const deviation = compareSchedule(sp, (k) => nanotronLr(sched, k), o.hiddenLr.value);
-    return { format: "nanotron", fileName: "config.yaml", text: `${header}${stringify(doc, { lineWidth: 0 })}`, notes, deviation };
+    return { format: "nanotron", fileName: "config.yaml", text: `${header}${toYaml(doc)}`, notes, deviation };
   },
 };

@@ -3,9 +3,9 @@
  * the keys; torchtitan/components/lr_scheduler.py linear_warmup_stable_decay for the LR). TorchTitan
  * main moved to Python config functions (2026-02); this writes the v0.2.x TOML.
  */
-import { stringify } from "smol-toml";
 import type { Plan } from "../plan/types.js";
 import { compareSchedule } from "./schedule-check.js";
+import { commentText, toToml } from "./serialize.js";
 import type { EmitResult, Emitter } from "./types.js";
 
 export interface TorchTitanSchedule {
@@ -76,8 +76,8 @@ export const torchtitan: Emitter = {
       parallelism: { data_parallel_shard_degree: plan.batch.dataParallel.value },
       activation_checkpoint: { mode: plan.memory.recompute === "full" ? "full" : "none" },
     };
-    const header = `# lmplan emit --format torchtitan: ${plan.title}\n# keys: ${this.source}\n# tokens = steps × global_batch_size × seq_len = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
+    const header = `# lmplan emit --format torchtitan: ${commentText(plan.title)}\n# keys: ${this.source}\n# tokens = steps × global_batch_size × seq_len = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
     const deviation = compareSchedule(sp, (step) => o.hiddenLr.value * torchtitanFactor(sched, step), o.hiddenLr.value);
-    return { format: "torchtitan", fileName: "train.toml", text: `${header}${stringify(doc)}\n`, notes, deviation };
+    return { format: "torchtitan", fileName: "train.toml", text: `${header}${toToml(doc)}\n`, notes, deviation };
   },
 };

@@ -8,7 +8,9 @@
  * Speed: the LD term sums over every step where the LR changes (every step of a cosine). Inside the
  * optimizer, runs of consecutive changes are grouped into blocks of `blockSize` steps evaluated at
  * their midpoint; the blocked objective is checked against the exact one in the tests, and every
- * error lmplan reports is computed exactly.
+ * error lmplan reports is computed exactly. A curve gets at most MAX_BLOCKS blocks (longer blocks on
+ * longer curves), so one evaluation costs O(logged points × MAX_BLOCKS) whatever the curve's length;
+ * the shipped curves (≤ 72,000 steps) stay at 16 steps a block.
  */
 import { MPL_KEYS, predictCurve, prepareSchedule, type MultiPowerParams } from "../laws/multi-power-law.js";
 import { huber, huberGrad } from "./chinchilla.js";
@@ -24,8 +26,9 @@ export interface CurveData {
 }
 
 interface Blocked {
-  cumLr: Float64Array;
-  /** Per block: last step, LR-change sum, ln η and S1(k−1) at the block's midpoint step. */
+  /** S1 at each logged step. */
+  S: Float64Array;
+  /** Per block: first and last step, LR-change sum, ln η and S1(k−1) at the block's midpoint step. */
   last: Int32Array;
   first: Int32Array;
   gapSum: Float64Array;
@@ -36,39 +39,110 @@ interface Blocked {
   logS1: Float64Array;
 }
 
-function blockCurve(c: CurveData, blockSize: number): Blocked {
-  const sch = prepareSchedule(c.lrs);
-  const first: number[] = [];
-  const last: number[] = [];
-  const gapSum: number[] = [];
-  const logEta: number[] = [];
-  const cumBefore: number[] = [];
-  const ks = sch.gapSteps;
-  let i = 0;
-  while (i < ks.length) {
-    let j = i;
-    // extend over consecutive steps with gaps of one sign, up to blockSize, never across a logged step
-    while (j + 1 < ks.length && j + 1 - i < blockSize && ks[j + 1] === (ks[j] as number) + 1 && Math.sign(sch.gaps[j + 1] as number) === Math.sign(sch.gaps[i] as number)) j++;
-    let sum = 0;
-    for (let q = i; q <= j; q++) sum += sch.gaps[q] as number;
-    const mid = Math.round(((ks[i] as number) + (ks[j] as number)) / 2);
-    first.push(ks[i] as number);
-    last.push(ks[j] as number);
-    gapSum.push(sum);
-    logEta.push(Math.log(c.lrs[mid] as number));
-    cumBefore.push(sch.cumLr[mid - 1] as number);
-    i = j + 1;
+/** Most blocks per curve inside the optimizer (4,500 for the paper's 72,000-step cosine at 16 a block). */
+export const MAX_BLOCKS = 8192;
+
+/** S1 (cumulative LR) at each of `steps` (ascending), summed in step order: the same sums as prepareSchedule's. */
+export function cumLrAt(lrs: Float64Array, steps: Int32Array): Float64Array {
+  const out = new Float64Array(steps.length);
+  let sum = 0;
+  let k = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i] as number;
+    for (; k <= s; k++) sum += lrs[k] as number;
+    out[i] = sum;
   }
+  return out;
+}
+
+/**
+ * Blocks of LR changes, in one pass over the schedule with no per-step array. `joins(first, last, n, k,
+ * sign)` says whether the change at step k extends the open block; at most `cap` blocks, else
+ * undefined.
+ */
+function buildBlocks(lrs: Float64Array, cap: number, joins: (first: number, last: number, n: number, k: number, sameSign: boolean) => boolean) {
+  const first = new Int32Array(cap);
+  const last = new Int32Array(cap);
+  const gapSum = new Float64Array(cap);
+  const logEta = new Float64Array(cap);
+  const cumBefore = new Float64Array(cap);
+  let nb = 0;
+  let open = false;
+  let bFirst = 0;
+  let bLast = 0;
+  let bN = 0;
+  let bSign = 0;
+  let bSum = 0;
+  let bBefore = 0; // S1(first − 1), the running sum before the block's first step
+  let bMaxEta = 0;
+  let running = lrs.length > 0 ? (lrs[0] as number) : 0; // S1(k − 1) while looking at step k
+  const close = (): boolean => {
+    if (nb >= cap) return false;
+    const mid = Math.round((bFirst + bLast) / 2);
+    // S1(mid − 1) summed in step order from S1(first − 1): bit-for-bit the cumulative sum's value
+    let sm = bBefore;
+    for (let t = bFirst; t < mid; t++) sm += lrs[t] as number;
+    const eta = (lrs[mid] as number) > 0 ? (lrs[mid] as number) : bMaxEta;
+    first[nb] = bFirst;
+    last[nb] = bLast;
+    gapSum[nb] = bSum;
+    logEta[nb] = Math.log(eta);
+    cumBefore[nb] = sm;
+    nb++;
+    return true;
+  };
+  for (let k = 1; k < lrs.length; k++) {
+    const g = (lrs[k] as number) - (lrs[k - 1] as number);
+    if (lrs[k] !== lrs[k - 1]) {
+      const sign = Math.sign(g);
+      if (open && joins(bFirst, bLast, bN, k, sign === bSign)) {
+        bLast = k;
+        bN++;
+        bSum += g;
+        bMaxEta = Math.max(bMaxEta, lrs[k] as number);
+      } else {
+        if (open && !close()) return undefined;
+        open = true;
+        bFirst = k;
+        bLast = k;
+        bN = 1;
+        bSign = sign;
+        bSum = g;
+        bBefore = running;
+        bMaxEta = lrs[k] as number;
+      }
+    }
+    running += lrs[k] as number;
+  }
+  if (open && !close()) return undefined;
+  return { first: first.slice(0, nb), last: last.slice(0, nb), gapSum: gapSum.slice(0, nb), logEta: logEta.slice(0, nb), cumBefore: cumBefore.slice(0, nb) };
+}
+
+function blockCurve(c: CurveData, minBlockSize: number): Blocked {
+  const lrs = c.lrs;
+  let changes = 0;
+  let k0 = 0;
+  let k1 = 0;
+  for (let k = 1; k < lrs.length; k++) {
+    if (lrs[k] === lrs[k - 1]) continue;
+    if (changes === 0) k0 = k;
+    k1 = k;
+    changes++;
+  }
+  const blockSize = Math.max(minBlockSize, Math.ceil(changes / MAX_BLOCKS));
+  // Runs of consecutive changes of one sign, up to blockSize; a schedule with many sign changes or gaps
+  // (a zig-zag LR) would make too many such blocks, and then fixed spans of steps bound them.
+  const span = Math.max(1, Math.ceil((k1 - k0 + 1) / MAX_BLOCKS));
+  const blocks =
+    buildBlocks(lrs, 2 * MAX_BLOCKS, (_f, last, n, k, sameSign) => k === last + 1 && sameSign && n < blockSize) ??
+    (buildBlocks(lrs, MAX_BLOCKS + 1, (f, _l, _n, k) => Math.floor((k - k0) / span) === Math.floor((f - k0) / span)) as NonNullable<ReturnType<typeof buildBlocks>>);
+  const S = cumLrAt(lrs, c.steps);
   return {
-    cumLr: sch.cumLr,
-    first: Int32Array.from(first),
-    last: Int32Array.from(last),
-    gapSum: Float64Array.from(gapSum),
-    logEta: Float64Array.from(logEta),
-    cumBefore: Float64Array.from(cumBefore),
+    S,
+    ...blocks,
     steps: c.steps,
     logLoss: Float64Array.from(c.loss, Math.log),
-    logS1: Float64Array.from(c.steps, (s) => Math.log(sch.cumLr[s] as number)),
+    logS1: Float64Array.from(S, Math.log),
   };
 }
 
@@ -87,7 +161,7 @@ function objective(curves: Blocked[]) {
       for (let b = 0; b < nb; b++) u[b] = C * Math.exp(-gamma * (c.logEta[b] as number));
       for (let i = 0; i < c.steps.length; i++) {
         const s = c.steps[i] as number;
-        const Ss = c.cumLr[s] as number;
+        const Ss = c.S[i] as number;
         let ld = 0;
         let dC = 0;
         let dBeta = 0;
@@ -135,11 +209,10 @@ export function initialGuess(curves: CurveData[]): number[] {
   let minLoss = Infinity;
   for (const c of curves) for (const l of c.loss) minLoss = Math.min(minLoss, l);
   const data = curves.map((c) => {
-    const sch = prepareSchedule(c.lrs);
     let peak = 0;
     for (const x of c.lrs) peak = Math.max(peak, x);
     return {
-      logS1: Float64Array.from(c.steps, (s) => Math.log(sch.cumLr[s] as number)),
+      logS1: Float64Array.from(cumLrAt(c.lrs, c.steps), Math.log),
       drop: Float64Array.from(c.steps, (s) => peak - (c.lrs[s] as number)),
       logLoss: Float64Array.from(c.loss, Math.log),
       loss: c.loss,
@@ -275,6 +348,27 @@ export function curveError(p: MultiPowerParams, c: CurveData): { mean: number; f
   for (let i = 0; i < pred.length; i++) sum += Math.abs((pred[i] as number) - (c.loss[i] as number)) / (c.loss[i] as number);
   const n = pred.length;
   return { mean: sum / n, final: Math.abs((pred[n - 1] as number) - (c.loss[n - 1] as number)) / (c.loss[n - 1] as number), pred };
+}
+
+/**
+ * Most terms of the exact evaluation over all curves of one fit: each logged step sums one term per LR
+ * change before it (predictCurve), so the exact errors cost Σ points × changes. About 30 ns a term:
+ * 5e9 is 2–3 minutes, reached by a 1e7-step cosine logged at 1,000 steps; past it lmplan asks for a
+ * thinner log instead of running for hours.
+ */
+export const MAX_EXACT_TERMS = 5e9;
+
+/** Terms the exact evaluation of a curve sums: for each logged step, the LR changes at or before it. */
+export function exactTerms(c: CurveData): number {
+  let total = 0;
+  let changes = 0;
+  let k = 1;
+  for (let i = 0; i < c.steps.length; i++) {
+    const s = c.steps[i] as number;
+    for (; k <= s && k < c.lrs.length; k++) if (c.lrs[k] !== c.lrs[k - 1]) changes++;
+    total += changes;
+  }
+  return total;
 }
 
 /** Exposed for tests: the blocked objective at given parameters (to compare with the exact one). */

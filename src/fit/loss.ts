@@ -7,17 +7,51 @@ import { chinchillaLoss, computeOptimal, type ChinchillaParams } from "../laws/c
 import type { Warning } from "../laws/types.js";
 import { fitChinchilla, HOFFMANN_DELTA, hoffmannGrid, type ChinchillaFit, type LossPoint } from "./chinchilla.js";
 
-const BOOTSTRAP_LBFGS = { ftol: 1e-12, gtol: 1e-9, maxIterations: 5000 };
-import { mulberry32, quantileSorted } from "./random.js";
-import type { ColumnSpec } from "../io/table.js";
+import { MAX_BOOTSTRAP, mulberry32, quantileSorted } from "./random.js";
+import type { RowIssue } from "../io/csv.js";
+import { inRange, RANGES, rangeText } from "../io/ranges.js";
+import type { ColumnSpec, Table } from "../io/table.js";
 
-/** The columns a loss fit reads (N, D or C, loss), with the header names each may go by. */
+const BOOTSTRAP_LBFGS = { ftol: 1e-12, gtol: 1e-9, maxIterations: 5000 };
+
+export { MAX_BOOTSTRAP };
+
+/**
+ * Most runs one loss fit takes: each of Hoffmann's 4,500 L-BFGS starts sums over every run, so the fit
+ * costs starts × iterations × runs. Hoffmann fitted ~400 runs, Epoch 240; 10,000 is far past any sweep.
+ */
+export const MAX_LOSS_POINTS = 10_000;
+
+/** The columns a loss fit reads (N, D or C, loss), with the header names each may go by and their ranges. */
 export const LOSS_COLUMNS: ColumnSpec[] = [
-  { key: "N", aliases: ["N", "params", "parameters", "model_size", "model size"], description: "parameters N", positive: true },
-  { key: "D", aliases: ["D", "tokens", "data"], description: "training tokens D", positive: true, optional: true },
-  { key: "C", aliases: ["C", "flops", "compute", "training flop", "training_flops"], description: "training FLOPs C (D = C/(6N))", positive: true, optional: true },
-  { key: "L", aliases: ["L", "loss", "final_loss", "eval_loss"], description: "final loss", positive: true },
+  { key: "N", aliases: ["N", "params", "parameters", "model_size", "model size"], description: "parameters N", positive: true, range: RANGES.params },
+  { key: "D", aliases: ["D", "tokens", "data"], description: "training tokens D", positive: true, optional: true, range: RANGES.tokens },
+  { key: "C", aliases: ["C", "flops", "compute", "training flop", "training_flops"], description: "training FLOPs C (D = C/(6N))", positive: true, optional: true, range: RANGES.flops },
+  { key: "L", aliases: ["L", "loss", "final_loss", "eval_loss"], description: "final loss", positive: true, range: RANGES.loss },
 ];
+
+/**
+ * (N, D, L) points from a table read with LOSS_COLUMNS: D from the tokens column, else C/(6N). A row
+ * whose C gives a D outside the token range is rejected at its line, naming the C cell.
+ * Returns undefined when the table has neither a D nor a C column.
+ */
+export function lossPoints(table: Table): { points: LossPoint[]; lines: number[]; rejected: RowIssue[] } | undefined {
+  if (table.headers.D === undefined && table.headers.C === undefined) return undefined;
+  const points: LossPoint[] = [];
+  const lines: number[] = [];
+  const rejected: RowIssue[] = [];
+  table.rows.forEach((r, i) => {
+    const line = table.lines[i] as number;
+    const D = r.D ?? (r.C as number) / (6 * (r.N as number));
+    if (r.D === undefined && !inRange(RANGES.tokens, D)) {
+      rejected.push({ line, issue: invalid([`line ${line}`, table.headers.C as string], `FLOPs giving tokens D = C/(6N) as ${rangeText(RANGES.tokens)}`, `C = ${r.C}, N = ${r.N}: D = ${D.toPrecision(3)}`) });
+      return;
+    }
+    points.push({ N: r.N as number, D, L: r.L as number });
+    lines.push(line);
+  });
+  return { points, lines, rejected };
+}
 
 export interface LossFitOptions {
   /** Drop the K highest-loss points before fitting (Epoch drops 5 of Hoffmann's Fig. 4 points). */
@@ -57,6 +91,8 @@ export function dropHighestLoss(points: readonly LossPoint[], k: number): { used
 export function fitLoss(points: readonly LossPoint[], o: LossFitOptions): Result<LossFitReport> {
   const issues: Issue[] = [];
   if (!Number.isInteger(o.dropHighest) || o.dropHighest < 0) issues.push(invalid("dropHighest", "a whole number ≥ 0", o.dropHighest));
+  if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0 || o.bootstrap > MAX_BOOTSTRAP) issues.push(invalid("bootstrap", `a whole number of resamples 0 … ${MAX_BOOTSTRAP}`, o.bootstrap));
+  if (points.length > MAX_LOSS_POINTS) return { ok: false, issues: [invalid("points", `at most ${MAX_LOSS_POINTS} runs in one fit`, `${points.length} runs`)] };
   const { used, dropped } = dropHighestLoss(points, o.dropHighest);
   // Five parameters need at least six points to leave a residual degree of freedom.
   if (used.length < 6) issues.push(invalid("points", `at least 6 usable points for 5 parameters (after dropping ${o.dropHighest})`, `${used.length} points`));

@@ -6,7 +6,7 @@
  * log B = a' + c'·log D by least squares, with a bootstrap over the kept runs.
  */
 import { invalid, type Result } from "../errors.js";
-import { mulberry32, quantileSorted } from "./random.js";
+import { MAX_BOOTSTRAP, mulberry32, quantileSorted } from "./random.js";
 
 export interface SweepRun {
   N: number;
@@ -97,6 +97,7 @@ export function predictBatch(l: LrBatchLaw, D: number): number {
 }
 
 export function fitLrBatch(runs: readonly SweepRun[], o: { threshold: number; bootstrap: number; seed: number; onProgress?: (d: number, t: number) => void }): Result<LrBatchReport> {
+  if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0 || o.bootstrap > MAX_BOOTSTRAP) return { ok: false, issues: [invalid("bootstrap", `a whole number of resamples 0 … ${MAX_BOOTSTRAP}`, o.bootstrap)] };
   const groups = new Map<string, SweepRun[]>();
   for (const r of runs) {
     const key = `${r.N}|${r.D}`;

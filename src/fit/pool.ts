@@ -2,12 +2,22 @@
  * Multistart on worker threads: Hoffmann's 4,500 starts split across the machine's cores. Same starts,
  * same optimizer, same result as fitChinchilla — only faster. Used by the CLI and the benchmark.
  */
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { HOFFMANN_DELTA, hoffmannGrid, runStarts, summarizeStarts, type ChinchillaFit, type LossPoint, type StartResult } from "./chinchilla.js";
 
-// Resolves to dist/fit/worker.js both from dist/fit/pool.js and from the bundled CLI chunks in dist/bundle/.
-const WORKER = new URL("../fit/worker.js", import.meta.url);
+// dist/fit/worker.js from dist/fit/pool.js and from the bundled CLI chunks in dist/bundle/; from the
+// sources (tests), the built copy; with no built worker at all, the starts run on this thread.
+function findWorker(): URL | undefined {
+  for (const rel of ["../fit/worker.js", "../../dist/fit/worker.js"]) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+const WORKER = findWorker();
 
 export async function fitChinchillaParallel(
   points: readonly LossPoint[],
@@ -16,7 +26,7 @@ export async function fitChinchillaParallel(
   delta = HOFFMANN_DELTA,
 ): Promise<ChinchillaFit> {
   const n = Math.max(1, Math.min(threads, Math.ceil(starts.length / 50)));
-  if (n === 1) return summarizeStarts(runStarts(points, starts, delta));
+  if (n === 1 || WORKER === undefined) return summarizeStarts(runStarts(points, starts, delta));
   // Interleave so each thread gets a mix of easy and hard starts.
   const chunks: number[][][] = Array.from({ length: n }, () => []);
   starts.forEach((s, i) => chunks[i % n]?.push(s));
@@ -24,7 +34,7 @@ export async function fitChinchillaParallel(
     chunks.map(
       (chunk) =>
         new Promise<StartResult[]>((resolve, reject) => {
-          const w = new Worker(WORKER, { workerData: { points, starts: chunk, delta } });
+          const w = new Worker(WORKER as URL, { workerData: { points, starts: chunk, delta } });
           w.once("message", (m: StartResult[]) => resolve(m));
           w.once("error", reject);
           w.once("exit", (code) => code !== 0 && reject(new Error(`fit worker exited with code ${code}`)));

@@ -7,7 +7,7 @@
  */
 import { invalid, type Result } from "../errors.js";
 import { leastSquares } from "./lr-batch.js";
-import { mulberry32, quantileSorted } from "./random.js";
+import { MAX_BOOTSTRAP, mulberry32, quantileSorted } from "./random.js";
 
 export interface WdRun {
   N: number;
@@ -63,10 +63,13 @@ function fitPower(groups: TimescaleGroup[]): { coefficient: number; exponent: nu
 }
 
 export function fitTimescale(runs: readonly WdRun[], o: { bootstrap: number; seed: number }): Result<TimescaleReport> {
+  if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0 || o.bootstrap > MAX_BOOTSTRAP) return { ok: false, issues: [invalid("bootstrap", `a whole number of resamples 0 … ${MAX_BOOTSTRAP}`, o.bootstrap)] };
   const by = new Map<string, WdRun[]>();
   for (const r of runs) {
     const k = `${r.N}|${r.D}|${r.batchTokens}|${r.lr}`;
-    by.set(k, [...(by.get(k) ?? []), r]);
+    const g = by.get(k);
+    if (g) g.push(r);
+    else by.set(k, [r]);
   }
   const groups: TimescaleGroup[] = [];
   for (const g of by.values()) {

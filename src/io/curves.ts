@@ -1,107 +1,163 @@
 /**
  * Whole loss curves (step, lr, loss) → the per-step LR arrays the multi-power law needs.
  *
- * The per-step LR comes from, in order: the MultiPowerLaw repository's file-name convention (exact,
- * src/schedules/mpl-curves.ts); the file's own lr column when every step is logged (exact); else
- * linear interpolation of the logged lr column, assuming a linear warmup from 0 before the first
- * logged step (stated in the result's notes, since a step change between logs is smeared).
+ * The per-step LR comes from the file's own lr column — exact when every step is logged, else linear
+ * interpolation between logged steps, assuming a linear warmup from 0 before the first logged step
+ * (stated in the result's notes, since a step change between logs is smeared). A built-in schedule is
+ * used only when asked for by name (`schedule`, the CLI's --schedule; src/schedules/mpl-curves.ts), and
+ * then the file's lr column, if it has one, must agree with it at every logged step. A file's *name*
+ * never changes its data (issue 10: the same curve once fitted to 0.54% or 0.18% error depending on
+ * whether the file was called cosine_24000.csv).
+ *
+ * Lines reported are lines of the file as given: for a Hugging Face trainer_state.json, the line where
+ * each log_history entry starts; for a W&B export, the CSV line.
  */
-import { invalid, type Issue, type Result } from "../errors.js";
+import { conflict, invalid, type Issue, type Result } from "../errors.js";
 import type { CurveData } from "../fit/curves.js";
-import { mplScheduleFromName } from "../schedules/mpl-curves.js";
-import { readTable, type RowIssue } from "./table.js";
+import { builtInSchedule } from "../schedules/mpl-curves.js";
+import type { RowIssue } from "./csv.js";
+import { parseJsonLenient } from "./json-lenient.js";
+import { MAX_CURVE_STEPS, RANGES } from "./ranges.js";
+import { readRecords, recordsFromObjects, tableFromRecords, type ColumnSpec, type RecordSet } from "./table.js";
 
 export interface LoadedCurve {
   curve: CurveData;
-  lrSource: "mpl-name" | "every-step" | "interpolated";
+  /** "schedule": the named built-in schedule (checked against the lr column where there is one). */
+  lrSource: "schedule" | "every-step" | "interpolated";
   notes: string[];
   rejected: RowIssue[];
 }
 
+export interface CurveOptions {
+  /** A built-in schedule by name (see builtInSchedule), instead of interpolating the lr column. */
+  schedule?: string;
+}
+
 /**
- * Hugging Face Trainer's trainer_state.json → JSONL of its training entries. log_history mixes
- * training entries (loss, learning_rate, step) with eval and summary entries; the latter are counted
- * in a note, not dropped silently.
+ * Hugging Face Trainer's trainer_state.json → records of its training entries, each at the file line
+ * where the entry starts. log_history mixes training entries (loss, learning_rate, step) with eval and
+ * summary entries; the latter are counted in a note, not dropped silently. Python writes a diverged
+ * loss as a bare NaN, which is read (and then rejected at its line like any unusable value).
+ * Returns undefined when the text is not a trainer_state.json.
  */
-export function fromTrainerState(text: string): { jsonl: string; note: string } | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
+export function trainerStateRecords(text: string): { records: RecordSet; note: string } | undefined {
+  const doc = parseJsonLenient(text);
+  if (!doc.ok) return undefined;
+  const log = (doc.value.value as { log_history?: unknown } | null)?.log_history;
+  if (typeof doc.value.value !== "object" || !Array.isArray(log)) return undefined;
+  const objects: { line: number; obj: Record<string, unknown> }[] = [];
+  for (const e of log) {
+    if (e && typeof e === "object" && !Array.isArray(e) && Object.prototype.hasOwnProperty.call(e, "loss")) {
+      objects.push({ line: doc.value.lineOf.get(e) ?? 1, obj: e as Record<string, unknown> });
+    }
   }
-  const log = (doc as { log_history?: unknown })?.log_history;
-  if (!Array.isArray(log)) return undefined;
-  const train = log.filter((e) => e && typeof e === "object" && "loss" in e);
-  const other = log.length - train.length;
+  const other = log.length - objects.length;
   return {
-    jsonl: train.map((e) => JSON.stringify(e)).join("\n"),
-    note: `Hugging Face trainer_state.json: ${train.length} training entries of log_history used${other > 0 ? `; ${other} entries without a training loss (eval or summary) are not part of the curve` : ""}`,
+    records: recordsFromObjects(objects),
+    note: `Hugging Face trainer_state.json: ${objects.length} training entries of log_history used${other > 0 ? `; ${other} entries without a training loss (eval or summary) are not part of the curve` : ""}`,
   };
 }
 
 /**
  * A W&B "Export CSV" (columns "Step", "<run> - <metric>", "<run> - <metric>__MIN", "__MAX"): map the
- * step, loss and LR columns by their metric names. Returns undefined for other CSVs.
+ * step, loss and LR columns by their metric names. Returns undefined for other headers.
  */
-export function wandbColumnMap(text: string): Record<string, string> | undefined {
-  const header = (text.split(/\r?\n/, 1)[0] ?? "").split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
-  const metrics = header.filter((h) => / - /.test(h) && !/__(MIN|MAX)$/.test(h));
-  if (metrics.length === 0 || !header.some((h) => /__(MIN|MAX)$/.test(h) || h === "Step")) return undefined;
-  const find = (re: RegExp) => metrics.find((h) => re.test(h.slice(h.lastIndexOf(" - ") + 3)));
+export function wandbColumnMap(fields: readonly string[]): Record<string, string> | undefined {
+  const header = fields.map((h) => h.trim());
+  const isMinMax = (h: string) => h.endsWith("__MIN") || h.endsWith("__MAX");
+  const metrics = header.filter((h) => h.includes(" - ") && !isMinMax(h));
+  if (metrics.length === 0 || !header.some((h) => isMinMax(h) || h === "Step")) return undefined;
+  const metricOf = (h: string) => h.slice(h.lastIndexOf(" - ") + 3).toLowerCase();
+  const find = (names: string[]) => metrics.find((h) => names.includes(metricOf(h)));
   const out: Record<string, string> = {};
-  const step = header.find((h) => /^(step|_step|global_step)$/i.test(h));
-  const loss = find(/^(train\/)?(loss|train_loss)$/i);
-  const lr = find(/^(train\/)?(lr|learning_rate)$/i);
+  const step = header.find((h) => ["step", "_step", "global_step"].includes(h.toLowerCase()));
+  const loss = find(["loss", "train_loss", "train/loss", "train/train_loss"]);
+  const lr = find(["lr", "learning_rate", "train/lr", "train/learning_rate"]);
   if (step) out.step = step;
   if (loss) out.loss = loss;
   if (lr) out.lr = lr;
   return out;
 }
 
-export function readCurve(name: string, text: string, format: "csv" | "jsonl", map: Record<string, string> = {}): Result<LoadedCurve> {
+const CURVE_COLUMNS = (lrOptional: boolean): ColumnSpec[] => [
+  { key: "step", aliases: ["step", "steps", "iteration", "iter", "global_step", "_step"], description: "optimizer step", positive: false, range: RANGES.step },
+  { key: "lr", aliases: ["lr", "learning_rate", "learning rate"], description: "learning rate at that step", positive: false, range: RANGES.lrLogged, optional: lrOptional },
+  { key: "loss", aliases: ["loss", "train_loss", "train/loss"], description: "training loss", positive: true, range: RANGES.loss },
+];
+
+export function readCurve(name: string, text: string, format: "csv" | "jsonl", map: Record<string, string> = {}, opts: CurveOptions = {}): Result<LoadedCurve> {
   const preNotes: string[] = [];
-  const hf = fromTrainerState(text);
+  const inFile = (issues: Issue[]): Issue[] => issues.map((i) => ({ ...i, path: [name, ...i.path] }));
+  let set: RecordSet;
+  const hf = format === "jsonl" ? trainerStateRecords(text) : undefined;
   if (hf) {
-    text = hf.jsonl;
-    format = "jsonl";
+    set = hf.records;
     preNotes.push(hf.note);
+  } else {
+    if (format === "jsonl" && name.toLowerCase().endsWith(".json")) {
+      // One JSON document (not JSON lines): say where it breaks rather than rejecting every line.
+      const doc = parseJsonLenient(text);
+      if (!doc.ok && !/text after the JSON value/.test(doc.message)) return { ok: false, issues: [invalid([name, `line ${doc.line}`], "valid JSON (NaN and Infinity are read as Python writes them)", doc.message)] };
+    }
+    const r = readRecords(text, format);
+    if (!r.ok) return { ok: false, issues: inFile(r.issues) };
+    set = r.value;
   }
-  const wandb = format === "csv" ? wandbColumnMap(text) : undefined;
+  const wandb = format === "csv" ? wandbColumnMap(set.fields) : undefined;
   if (wandb && Object.keys(map).length === 0) {
     map = wandb;
     // W&B exports leave a cell blank where a metric was not logged at that step: those rows are not
-    // part of the curve (counted below), unlike a malformed value.
-    const lines = text.split(/\r?\n/);
-    const header = (lines[0] ?? "").split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
-    const idx = [wandb.step, wandb.loss, wandb.lr].map((h) => header.indexOf(h ?? ""));
-    const kept = lines.slice(1).filter((l) => l.trim() !== "" && idx.every((i) => i < 0 || (l.split(",")[i] ?? "").trim().replace(/"/g, "") !== ""));
-    const blank = lines.slice(1).filter((l) => l.trim() !== "").length - kept.length;
-    preNotes.push(`W&B export: columns ${Object.entries(wandb).map(([k, v]) => `${k} = "${v}"`).join(", ")}${blank > 0 ? `; ${blank} rows where a metric was not logged are not part of the curve` : ""}`);
-    text = [lines[0], ...kept].join("\n");
+    // part of the curve (counted and listed by line), unlike a malformed value.
+    const idx = [wandb.step, wandb.loss, wandb.lr].map((h) => set.fields.findIndex((f) => f.trim() === h));
+    const blankLines: number[] = [];
+    const kept = set.records.filter((r) => {
+      const ok = idx.every((i) => i < 0 || String(r.cells[i] ?? "").trim() !== "");
+      if (!ok) blankLines.push(r.line);
+      return ok;
+    });
+    const shown = blankLines.slice(0, 5).join(", ") + (blankLines.length > 5 ? ", …" : "");
+    preNotes.push(`W&B export: columns ${Object.entries(wandb).map(([k, v]) => `${k} = "${v}"`).join(", ")}${blankLines.length > 0 ? `; ${blankLines.length} rows where a metric was not logged are not part of the curve (line${blankLines.length > 1 ? "s" : ""} ${shown})` : ""}`);
+    set = { ...set, records: kept };
   }
-  const t = readTable(text, format, [
-    { key: "step", aliases: ["step", "steps", "iteration", "iter", "global_step", "_step"], description: "optimizer step", positive: false },
-    { key: "lr", aliases: ["lr", "learning_rate", "learning rate"], description: "learning rate at that step", positive: false },
-    { key: "loss", aliases: ["loss", "train_loss", "train/loss"], description: "training loss", positive: true },
-  ], map);
-  if (!t.ok) return { ok: false, issues: t.issues.map((i) => ({ ...i, path: [name, ...i.path] })) };
-  const rejected = [...t.value.rejected];
-  const rows = t.value.rows.map((r, i) => ({ step: r.step as number, lr: r.lr as number, loss: r.loss as number, line: t.value.lines[i] as number }));
+  const t = tableFromRecords(set, CURVE_COLUMNS(opts.schedule !== undefined), map);
+  if (!t.ok) {
+    const noLr = t.issues.some((i) => i.path[0] === "lr" && i.code === "missing");
+    const issues = inFile(t.issues);
+    if (noLr) issues.push(invalid([name, "schedule"], "an lr column, or a built-in schedule named with --schedule (e.g. --schedule cosine_24000)", "neither"));
+    return { ok: false, issues };
+  }
+  const rejected = t.value.rejected.map((r) => ({ line: r.line, issue: { ...r.issue, path: [name, ...r.issue.path] } }));
+  const hasLr = t.value.headers.lr !== undefined;
+  const rows = t.value.rows.map((r, i) => ({ step: r.step as number, lr: r.lr ?? Number.NaN, loss: r.loss as number, line: t.value.lines[i] as number }));
   const issues: Issue[] = [];
-  for (const r of rows) if (!Number.isInteger(r.step) || r.step < 0) issues.push(invalid([name, `line ${r.line}`, "step"], "a whole number ≥ 0", r.step));
-  for (let i = 1; i < rows.length; i++) if ((rows[i]?.step as number) <= (rows[i - 1]?.step as number)) issues.push(invalid([name, `line ${rows[i]?.line}`, "step"], "steps in increasing order", rows[i]?.step));
+  for (let i = 1; i < rows.length; i++) if ((rows[i]?.step as number) <= (rows[i - 1]?.step as number)) issues.push(invalid([name, `line ${rows[i]?.line}`, "step"], `steps in increasing order (the row before is step ${rows[i - 1]?.step})`, rows[i]?.step));
   if (issues.length > 0) return { ok: false, issues: issues.slice(0, 5) };
+  if (rows.length < 2) return { ok: false, issues: [invalid([name], "at least 2 usable logged steps", `${rows.length}`), ...rejected.slice(0, 5).map((r) => r.issue)] };
   const notes: string[] = [...preNotes];
-  let lrs = mplScheduleFromName(name);
-  let lrSource: LoadedCurve["lrSource"] = "mpl-name";
-  if (lrs) notes.push("per-step LR from the MultiPowerLaw repository's schedule for this file name (src/data_loader.py)");
-  else {
-    const last = rows[rows.length - 1]?.step ?? 0;
-    lrs = new Float64Array(last + 1);
-    const every = rows.length === last + 1 - (rows[0]?.step ?? 0) && rows[0]?.step !== undefined;
-    lrSource = every ? "every-step" : "interpolated";
+  let lrs: Float64Array;
+  let lrSource: LoadedCurve["lrSource"];
+  if (opts.schedule !== undefined) {
+    const s = builtInSchedule(opts.schedule, name);
+    if (!s.ok) return s;
+    lrs = s.value.lrs;
+    lrSource = "schedule";
+    if (hasLr) {
+      for (const r of rows) {
+        if (r.step >= lrs.length) continue;
+        const b = lrs[r.step] as number;
+        if (Math.abs(r.lr - b) > 1e-6 * Math.max(Math.abs(r.lr), Math.abs(b))) {
+          return { ok: false, issues: [conflict([name, `line ${r.line}`, "lr"], `the file's lr ${r.lr} at step ${r.step} is not the ${s.value.label} schedule's ${b}; lmplan never replaces a logged LR column — drop --schedule to fit with the file's LRs`, String(r.lr))] };
+        }
+      }
+    }
+    notes.push(`per-step LR from --schedule ${opts.schedule}: ${s.value.label}${hasLr ? "; the file's lr column agrees with it at every logged step" : " (the file has no lr column)"}`);
+  } else {
+    const last = (rows[rows.length - 1] as { step: number }).step;
+    // last ≤ MAX_CURVE_STEPS: the step column's declared range (src/io/ranges.ts).
+    lrs = new Float64Array(Math.min(last, MAX_CURVE_STEPS) + 1);
     const first = rows[0] as { step: number; lr: number };
+    const every = rows.length === last + 1 - first.step;
+    lrSource = every ? "every-step" : "interpolated";
     for (let s = 0; s < first.step; s++) lrs[s] = (first.lr * s) / Math.max(first.step, 1);
     for (let i = 0; i < rows.length; i++) {
       const a = rows[i] as { step: number; lr: number };
@@ -110,13 +166,14 @@ export function readCurve(name: string, text: string, format: "csv" | "jsonl", m
     }
     if (!every) notes.push(`per-step LR interpolated linearly between logged steps${first.step > 0 ? `, with a linear warmup from 0 assumed before step ${first.step}` : ""}; log the LR at every step for an exact fit`);
   }
-  const kept = rows.filter((r) => r.step < (lrs as Float64Array).length && r.step > 0);
+  const kept = rows.filter((r) => r.step < lrs.length && r.step > 0);
   for (const r of rows) {
-    if (r.step >= (lrs as Float64Array).length) rejected.push({ line: r.line, issue: invalid([name, `line ${r.line}`, "step"], `a step < ${(lrs as Float64Array).length}, the length of the schedule`, r.step) });
+    if (r.step >= lrs.length) rejected.push({ line: r.line, issue: invalid([name, `line ${r.line}`, "step"], `a step < ${lrs.length}, the length of the schedule`, r.step) });
     else if (r.step === 0) rejected.push({ line: r.line, issue: invalid([name, `line ${r.line}`, "step"], "a step > 0 (S1 is 0 at step 0)", r.step) });
   }
+  rejected.sort((a, b) => a.line - b.line);
   for (const r of kept) {
-    if (!((lrs as Float64Array)[r.step] as number >= 0)) return { ok: false, issues: [invalid([name, `line ${r.line}`, "lr"], "a non-negative learning rate", r.lr)] };
+    if (!((lrs[r.step] as number) >= 0)) return { ok: false, issues: [invalid([name, `line ${r.line}`, "lr"], "a non-negative learning rate", r.lr)] };
   }
   if (kept.length < 2) return { ok: false, issues: [invalid([name], "at least 2 logged steps", `${kept.length}`)] };
   return {

@@ -48,6 +48,14 @@ export const MULTI_POWER_PUBLISHED: Readonly<Record<"25M" | "100M" | "400M", Mul
   "400M": fromArray([2.37474466, 0.65421216, 0.42878731, 523.42464371, 2.02462735, 0.59350493, 0.63472457]),
 };
 
+/**
+ * Longest schedule (optimizer steps) lmplan evaluates the law on. The law needs the LR at every step,
+ * so a curve costs a few arrays of this length, 8 bytes a step each (about 0.6 GB at the limit for one
+ * curve, see test/hostile/data.test.ts); 1e7 steps is past any published pre-training run. Readers of
+ * logged curves and schedule predictions refuse longer ones with an error naming the field.
+ */
+export const MAX_CURVE_STEPS = 10_000_000;
+
 /** A schedule prepared for fast evaluation: cumulative LR and the steps where the LR changes. */
 export interface PreparedSchedule {
   /** S1 at every step: cumsum of the per-step LR array. */
@@ -63,20 +71,26 @@ export interface PreparedSchedule {
 export function prepareSchedule(lrs: ArrayLike<number>): PreparedSchedule {
   const n = lrs.length;
   const cumLr = new Float64Array(n);
+  // Two passes straight into typed arrays (no growing JS array of change steps): memory is 8 bytes a
+  // step for cumLr plus 20 bytes per LR change, and nothing else per step.
+  let changes = 0;
   let sum = 0;
-  const steps: number[] = [];
   for (let k = 0; k < n; k++) {
     sum += lrs[k] as number;
     cumLr[k] = sum;
-    if (k > 0 && lrs[k] !== lrs[k - 1]) steps.push(k);
+    if (k > 0 && lrs[k] !== lrs[k - 1]) changes++;
   }
-  const gapSteps = Int32Array.from(steps);
-  return {
-    cumLr,
-    gapSteps,
-    gaps: Float64Array.from(steps, (k) => (lrs[k] as number) - (lrs[k - 1] as number)),
-    logEta: Float64Array.from(steps, (k) => Math.log(lrs[k] as number)),
-  };
+  const gapSteps = new Int32Array(changes);
+  const gaps = new Float64Array(changes);
+  const logEta = new Float64Array(changes);
+  for (let k = 1, j = 0; k < n; k++) {
+    if (lrs[k] === lrs[k - 1]) continue;
+    gapSteps[j] = k;
+    gaps[j] = (lrs[k] as number) - (lrs[k - 1] as number);
+    logEta[j] = Math.log(lrs[k] as number);
+    j++;
+  }
+  return { cumLr, gapSteps, gaps, logEta };
 }
 
 /** C·η_k^(−γ) at every LR change: fixed for a parameter set, so computed once per prediction. */

@@ -42,6 +42,22 @@ export function shapeAt(width: number, layers: number, template: ShapeTemplate, 
   return { ...template, dModel: width, numLayers: layers, numHeads, numKvHeads, dFf: ffnSizeFor(template.ffnType, width) };
 }
 
+/** Deepest model the chooser tries (Llama 3.1 405B has 126 blocks; 512 leaves room for 20T+). */
+export const MAX_CHOSEN_LAYERS = 512;
+
+/**
+ * The smallest and largest total parameter counts chooseShape can reach for a template: one block at
+ * the narrowest width, and the deepest block count at the widest width its aspect band allows. A target
+ * outside is refused by the planner rather than answered with a shape far from it (issue 10: 30T
+ * parameters became a 6.7M-parameter model).
+ */
+export function reachableParams(template: ShapeTemplate, opts: ShapeOptions = DEFAULT_SHAPE_OPTIONS): { min: number; max: number } {
+  const unit = Math.max(128, opts.headDim);
+  const at = (L: number, d: number) => countParams({ ...template, dModel: d, numLayers: L, numHeads: d / opts.headDim, numKvHeads: d / opts.headDim, dFf: ffnSizeFor(template.ffnType, d) }).total;
+  const widest = Math.max(unit, Math.floor((opts.aspectRatio * MAX_CHOSEN_LAYERS * 1.5) / unit) * unit);
+  return { min: at(1, unit), max: at(MAX_CHOSEN_LAYERS, widest) };
+}
+
 /**
  * The shape whose total parameter count is closest to `targetParams`, among d_model multiples of 128
  * within 1.5× of aspectRatio·L; a 1.35× departure from the ratio weighs as much as 3% of N.
@@ -68,7 +84,7 @@ export function chooseShape(targetParams: number, template: ShapeTemplate, opts:
     scratch.dFf = ffnSizeFor(template.ffnType, d);
     return countParams(scratch).total;
   };
-  for (let L = 1; L <= 512; L++) {
+  for (let L = 1; L <= MAX_CHOSEN_LAYERS; L++) {
     const lo = Math.max(unit, Math.ceil((opts.aspectRatio * L) / 1.5 / unit) * unit) / unit;
     const hi = Math.max(lo * unit, Math.floor((opts.aspectRatio * L * 1.5) / unit) * unit) / unit;
     if (paramsAt(L, lo * unit) > targetParams * margin) {

@@ -20,7 +20,7 @@ import { flopsPerToken } from "../model/flops.js";
 import { chooseMicroBatch } from "../model/memory.js";
 import { countParams } from "../model/params.js";
 import { findPreset, type ModelPreset } from "../model/presets.js";
-import { DEFAULT_SHAPE_OPTIONS, chooseShape, shapeAt, type ShapeTemplate } from "../model/shape.js";
+import { DEFAULT_SHAPE_OPTIONS, chooseShape, reachableParams, shapeAt, type ShapeTemplate } from "../model/shape.js";
 import type { ArchSpec } from "../model/spec.js";
 import { findMupBase, type MupBase } from "../parameterization/bases.js";
 import { completeP, mup, sp, type Parameterization } from "../parameterization/mup.js";
@@ -136,6 +136,8 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   if (req.width !== undefined && preset) return { ok: false, issues: [conflict(["width", "preset"], `--width sets the shape and --preset ${preset.id} fixes it too; give one of them`)] };
   if (req.layers !== undefined && req.width === undefined) return { ok: false, issues: [missing(["width"], "--layers needs --width (the depth of an explicit shape)")] };
   if (req.width !== undefined && req.width % 64 !== 0) return { ok: false, issues: [invalid("width", "a multiple of 64 (whole heads of 64 or 128)", req.width)] };
+  // from 1024 up heads are 128 wide (shapeAt), so the width must hold whole ones
+  if (req.width !== undefined && req.width >= 1024 && req.width % shapeOpts.headDim !== 0) return { ok: false, issues: [invalid("width", `a multiple of ${shapeOpts.headDim} from 1024 up (whole heads of ${shapeOpts.headDim})`, req.width)] };
   const fixedShape = req.width !== undefined ? shapeAt(req.width, req.layers ?? Math.max(1, Math.round(req.width / shapeOpts.aspectRatio)), template, shapeOpts) : undefined;
   const shapeFor = (N: number): ArchSpec => (preset ? { ...preset.model, seqLen } : (fixedShape ?? chooseShape(N, template, shapeOpts)));
   const presetN = preset
@@ -205,6 +207,15 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
   }
   const counts = countParams(spec);
   const N = counts.total;
+  // A size outside the chooser's range is refused, never answered with a different model (issue 10:
+  // 30T became 6.7M). Inside it, widths come in steps of 128, so a small target may land a step away:
+  // that is the shape warning below.
+  const reach = !preset && !fixedShape ? reachableParams(template, shapeOpts) : undefined;
+  if (reach && (target.N < reach.min / 1.1 || target.N > reach.max * 1.1)) {
+    const r = reach;
+    const field = req.params !== undefined ? "params" : req.compute !== undefined ? "compute" : req.tokens !== undefined ? "tokens" : "days";
+    return { ok: false, issues: [invalid(field, `a size lmplan's shape rule can reach with this architecture and aspect ratio ${shapeOpts.aspectRatio}: ${c(r.min)} … ${c(r.max)} parameters; or give --width and --layers`, field === "params" ? req.params : `a target of ${c(target.N)} parameters`)] };
+  }
   if (!preset && !fixedShape && Math.abs(N / target.N - 1) > 0.02) {
     warnings.push({ code: "shape", source: "shape-rule", message: `shape: the target was ${c(target.N)} parameters; the closest shape under the aspect-ratio rule has ${c(N)} (${signedPct(N / target.N - 1)}); the plan uses ${c(N)}` });
   }

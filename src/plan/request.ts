@@ -72,8 +72,20 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
 
 const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
 const SOURCE_IDS = SOURCE_PRESETS.map((p) => p.id) as [string, ...string[]];
+/**
+ * Longest free-text field (a mix, stages, an upsampling spec): far past any real one ("web:0.7,code:0.2,
+ * books:0.1" is 27 characters), short enough that no parser behind it can take long (issue 10: 2,000
+ * spaces in upsampleFinal once took 6.2 s).
+ */
+export const MAX_TEXT_CHARS = 2000;
 const text = (what: string) =>
-  fromParser((v) => (typeof v === "string" && v.trim() !== "" ? { ok: true, value: v.trim() } : { ok: false, issues: [invalid("", what, v)] }));
+  fromParser((v) =>
+    typeof v === "string" && v.length > MAX_TEXT_CHARS
+      ? { ok: false, issues: [invalid("", `${what}, at most ${MAX_TEXT_CHARS} characters`, `${v.length} characters`)] }
+      : typeof v === "string" && v.trim() !== ""
+        ? { ok: true, value: v.trim() }
+        : { ok: false, issues: [invalid("", what, v)] },
+  );
 const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
 
 function field<S extends z.ZodType>(schema: S, meta: FieldMeta) {

@@ -7,7 +7,7 @@
  * @see Bergsma et al., "Straight to Zero", arXiv 2502.15938 (EMA view) [S]; "Power Lines",
  *      arXiv 2505.13738 abstract (τ = B/(ηλD)) [P].
  */
-import { lrArray, type ScheduleSpec } from "./schedule.js";
+import { lrArray, lrAt, type ScheduleSpec } from "./schedule.js";
 
 /** c_{T,i} for every update i = 0 … T−1, and the weight Π(1−α) left on the initialisation. */
 export function emaCoefficients(spec: ScheduleSpec, weightDecay: number): { coefficients: Float64Array; initWeight: number } {
@@ -20,6 +20,45 @@ export function emaCoefficients(spec: ScheduleSpec, weightDecay: number): { coef
     tail *= 1 - alpha;
   }
   return { coefficients: c, initWeight: tail };
+}
+
+/** Steps up to which sampleEma walks every update; past it, one node stands for several steps. */
+export const EMA_EXACT_STEPS = 2 ** 16;
+
+/**
+ * c_{T,i} at `numPoints` evenly spaced updates, in bounded time and memory whatever the run's length
+ * (a chart of a 1e16-token run used to build three arrays of 28M+ steps and freeze the page; issue 10).
+ * The tail Π_{j>i}(1 − α_j) is exp Σ_{j>i} log(1 − α_j): summed over every step up to EMA_EXACT_STEPS
+ * (equal to emaCoefficients there), and past it by the midpoint rule over EMA_EXACT_STEPS nodes of
+ * h = T/EMA_EXACT_STEPS steps each — the schedule is smooth within a node, so the sum moves by O(h²·f″).
+ */
+export function sampleEma(spec: ScheduleSpec, weightDecay: number, numPoints = 201): { step: number; c: number }[] {
+  const T = spec.totalSteps;
+  const n = Math.max(2, Math.min(numPoints, T));
+  const want = Array.from({ length: n }, (_, k) => Math.min(T - 1, Math.round((k * (T - 1)) / (n - 1))));
+  const logKeep = (step: number) => Math.log1p(-(lrAt(spec, step) * weightDecay));
+  const out: { step: number; c: number }[] = new Array(n);
+  let tailLog = 0; // Σ log(1 − α_j) over the updates after the current one
+  let k = n - 1;
+  if (T <= EMA_EXACT_STEPS) {
+    for (let i = T - 1; i >= 0 && k >= 0; i--) {
+      while (k >= 0 && want[k] === i) out[k--] = { step: i, c: lrAt(spec, i) * weightDecay * Math.exp(tailLog) };
+      tailLog += logKeep(i);
+    }
+  } else {
+    const h = T / EMA_EXACT_STEPS;
+    for (let node = EMA_EXACT_STEPS - 1; node >= 0 && k >= 0; node--) {
+      const lo = node * h;
+      // samples inside this node see the node's steps after them: a share of its sum
+      const nodeLog = h * logKeep(lo + h / 2);
+      while (k >= 0 && (want[k] as number) >= lo) {
+        const i = want[k] as number;
+        out[k--] = { step: i, c: lrAt(spec, i) * weightDecay * Math.exp(tailLog + (nodeLog * (lo + h - 1 - i)) / h) };
+      }
+      tailLog += nodeLog;
+    }
+  }
+  return out;
 }
 
 // Power Lines: τ = B / (η·λ·D), B and D in the same unit (tokens)

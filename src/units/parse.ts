@@ -17,7 +17,21 @@ export const COUNT_SUFFIXES: Readonly<Record<string, number>> = {
 };
 
 const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?`;
-const COUNT_RE = new RegExp(String.raw`^(${NUMBER})\s*([A-Za-z]*)\s*([A-Za-z/-]*)$`);
+// Each part is anchored by what cannot start the next (letters end at a space, the word needs one),
+// so a failing match is linear in the input: "1" + 64k letters + "!" once took 10.9 s with
+// `([A-Za-z]*)\s*([A-Za-z/-]*)`, which tries every split of the letters (issue 10).
+const COUNT_RE = new RegExp(String.raw`^(${NUMBER})\s*([A-Za-z]*)(?:\s+([A-Za-z/-]+))?$`);
+
+/**
+ * Longest quantity text the parsers read. "627B tokens" is 11 characters; the cap turns a megabyte of
+ * text into one clear error before any regular expression sees it.
+ */
+export const MAX_QUANTITY_CHARS = 64;
+
+/** The GPU count inside "256xH100": the same ceiling as --gpus. */
+export const MAX_GPU_COUNT = 1e6;
+
+const tooLong = (input: unknown): boolean => typeof input === "string" && input.length > MAX_QUANTITY_CHARS;
 
 export interface CountOptions {
   /** Noun for messages: "parameter count", "token count", "FLOP count". */
@@ -40,6 +54,7 @@ export function parseCount(input: unknown, field: string, opts: CountOptions): R
   if (typeof input === "number") {
     value = input;
   } else if (typeof input === "string") {
+    if (tooLong(input)) return fail();
     const m = COUNT_RE.exec(input.trim().replace(/[_,]/g, ""));
     if (!m) return fail();
     value = Number(m[1]);
@@ -107,7 +122,7 @@ const DURATION_UNITS: Readonly<Record<string, number>> = {
 export function parseDuration(input: unknown, field: string): Result<number> {
   const expected = 'a positive duration with a unit such as "14d", "36h", "1d12h" or "2w"';
   const fail = (): Result<number> => ({ ok: false, issues: [invalid(field, expected, input)] });
-  if (typeof input !== "string") return fail();
+  if (typeof input !== "string" || tooLong(input)) return fail();
   const text = input.trim().toLowerCase();
   const part = /(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*/gy;
   let total = 0;
@@ -130,6 +145,7 @@ export function parsePrice(input: unknown, field: string): Result<number> {
   let value: number;
   if (typeof input === "number") value = input;
   else if (typeof input === "string") {
+    if (tooLong(input)) return fail();
     const m = /^\$?\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:\/\s*(?:h|hr|hour|gpu-?h|gpu-?hr|gpu-?hour))?$/i.exec(input.trim());
     if (!m) return fail();
     value = Number(m[1]);
@@ -141,12 +157,14 @@ export function parsePrice(input: unknown, field: string): Result<number> {
 /** "256xH100" / "256×h100" / "h100" → a count (if given) and a lower-case accelerator name. */
 export function parseGpuSpec(input: unknown, field: string): Result<{ count?: number; name: string }> {
   const expected = 'an accelerator such as "h100" or a count and accelerator such as "256xH100"';
-  if (typeof input !== "string") return { ok: false, issues: [invalid(field, expected, input)] };
+  if (typeof input !== "string" || tooLong(input)) return { ok: false, issues: [invalid(field, expected, input)] };
   const m = /^(?:(\d+)\s*[x×*]\s*)?([A-Za-z][A-Za-z0-9-]*)$/.exec(input.trim());
   if (!m) return { ok: false, issues: [invalid(field, expected, input)] };
   const name = (m[2] ?? "").toLowerCase();
   if (m[1] === undefined) return { ok: true, value: { name } };
   const count = Number(m[1]);
   if (!(count >= 1)) return { ok: false, issues: [invalid(field, expected, input)] };
+  // "1" + 300 zeros + "xh100" planned 1e300 GPUs and froze the divisor search behind an error message
+  if (count > MAX_GPU_COUNT) return { ok: false, issues: [invalid(field, `a GPU count ≤ ${MAX_GPU_COUNT.toExponential(0).replace("+", "")} before the accelerator, e.g. "256xH100"`, input)] };
   return { ok: true, value: { count, name } };
 }

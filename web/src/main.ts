@@ -9,7 +9,7 @@ import { MODEL_PRESETS } from "../../src/model/presets.js";
 import { formatIssue } from "../../src/errors.js";
 import { planSafe } from "../../src/plan/plan.js";
 import type { Num, Plan } from "../../src/plan/types.js";
-import { emaCoefficients } from "../../src/schedules/ema.js";
+import { sampleEma } from "../../src/schedules/ema.js";
 import { sampleSchedule, type ScheduleSpec } from "../../src/schedules/schedule.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -77,13 +77,8 @@ function drawPlots(p: Plan): void {
     ["cosine to 10%", { ...spec, kind: "cosine", minLrRatio: 0.1 }],
     ["WSD 20% linear", { ...spec, kind: "wsd", decayFraction: 0.2, decayShape: "linear", minLrRatio: 0 }],
   ];
-  const stride = Math.max(1, Math.floor(spec.totalSteps / 200));
-  const ema = shapes.flatMap(([name, s]) => {
-    const c = emaCoefficients(s, p.optimizer.weightDecay.value).coefficients;
-    const pts: { step: number; c: number; schedule: string }[] = [];
-    for (let i = 0; i < c.length; i += stride) pts.push({ step: i, c: c[i] as number, schedule: name });
-    return pts;
-  });
+  // 201 samples per shape in bounded time, however long the run (sampleEma)
+  const ema = shapes.flatMap(([name, s]) => sampleEma(s, p.optimizer.weightDecay.value, 201).map((pt) => ({ ...pt, schedule: name })));
   plotInto("plot-ema", Plot.plot({ title: "Contribution of each update to the final weights (AdamW as an EMA)", width: 480, height: 240, marginLeft: 60, color: { legend: true }, y: { label: "c_T,i", grid: true }, marks: [Plot.line(ema, { x: "step", y: "c", stroke: "schedule" })] }));
   // η, B and λ by law across model sizes, at this run's tokens per parameter and hardware
   const scaleReq = { ...state.request };
@@ -186,8 +181,8 @@ let lastConfig: { text: string; fileName: string } | undefined;
 async function emit(): Promise<void> {
   $("emit-errors").textContent = "";
   const format = $<HTMLSelectElement>("emit-format").value;
-  const res = await fetch("/api/emit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ format, request: readRequest() }) });
-  const body = (await res.json()) as { errors?: { message: string }[]; text?: string; fileName?: string; notes?: string[]; deviation?: { maxRelative: number; atPercent: number } };
+  const res = await fetch("/api/emit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ format, request: readRequest(), allowOom: $<HTMLInputElement>("emit-allow-oom").checked }) });
+  const body = (await res.json()) as { errors?: { message: string }[]; text?: string; fileName?: string; notes?: string[]; warnings?: { message: string }[]; deviation?: { maxRelative: number; atPercent: number } };
   if (!res.ok || body.text === undefined) {
     $("emit-errors").textContent = (body.errors ?? []).map((e) => e.message).join("\n");
     return;
@@ -196,7 +191,7 @@ async function emit(): Promise<void> {
   $("emit-text").textContent = body.text;
   const d = body.deviation;
   const dev = d && d.maxRelative > 1e-6 ? `schedule: the trainer's LR formula differs from the plan by up to ${(d.maxRelative * 100).toPrecision(3)}% of the peak (at ${d.atPercent}% of training)` : "schedule: the trainer's LR formula matches the plan at every 1% of training";
-  $("emit-notes").innerHTML = [...(body.notes ?? []), dev].map((n) => `<li>${escapeHtml(n)}</li>`).join("");
+  $("emit-notes").innerHTML = [...(body.warnings ?? []).map((w) => `warning: ${w.message}`), ...(body.notes ?? []), dev].map((n) => `<li>${escapeHtml(n)}</li>`).join("");
   for (const id of ["emit-copy", "emit-download"]) ($(id) as HTMLButtonElement).disabled = false;
 }
 

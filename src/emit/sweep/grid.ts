@@ -48,40 +48,63 @@ function parseValue(axis: AxisSpec, text: string): number | undefined {
 
 const ACCEPTED = 'a list "a,b,c", powers "2^-10..2^-5" (step 1, or "2^-10..2^-5:0.5"), or n log-spaced points "1e-4..1e-2:5"';
 
+/** The most values one axis may have: every range is counted before it is expanded. */
+export const MAX_AXIS_POINTS = 10_000;
+/** The most runs a sweep may have (the product of the axes' lengths), checked before the grid is built. */
+export const MAX_GRID_RUNS = 10_000;
+
+/** "a..b" or "a..b:step" split without a backtracking pattern (the text is the user's). */
+function splitRange(t: string): [string, string, string | undefined] | undefined {
+  const i = t.indexOf("..", 1);
+  if (i < 0) return undefined;
+  const rest = t.slice(i + 2);
+  const j = rest.indexOf(":", 1);
+  if (rest === "") return undefined;
+  return j < 0 ? [t.slice(0, i), rest, undefined] : [t.slice(0, i), rest.slice(0, j), rest.slice(j + 1)];
+}
+
 /** One axis's values: a comma list, a power range, or a log-spaced range. Empty or malformed → an Issue. */
 export function parseAxis(axis: AxisSpec, text: string): Result<number[]> {
   const bad = (why: string): Result<number[]> => ({ ok: false, issues: [invalid(axis.key, `${ACCEPTED}${why ? ` (${why})` : ""}`, text)] });
   const t = text.trim();
   let values: number[];
-  const range = /^(.+?)\.\.(.+?)(?::(.+))?$/.exec(t);
+  const tooMany = (count: number) => bad(`at most ${MAX_AXIS_POINTS} values per axis; this gives ${count > 1e15 ? count.toExponential(2) : count}`);
+  const range = splitRange(t);
   if (range) {
-    const [, a, b, stepText] = range as unknown as [string, string, string, string | undefined];
+    const [a, b, stepText] = range;
     const pa = POWER.exec(a.trim());
     const pb = POWER.exec(b.trim());
     if (pa && pb) {
       if (pa[1] !== pb[1]) return bad("both ends need the same base");
       const step = stepText === undefined ? 1 : Number(stepText);
-      if (!(step > 0)) return bad("the step must be > 0");
+      if (!(step > 0) || !Number.isFinite(step)) return bad("the step must be a number > 0");
       const [e0, e1] = [Number(pa[2]), Number(pb[2])];
       if (e1 < e0) return bad(`empty: ${a} is above ${b}`);
-      values = [];
-      for (let k = 0; e0 + k * step <= e1 + 1e-9; k++) values.push(Number(pa[1]) ** (e0 + k * step));
+      // counted before any value is made: a step of 1e-300 must not mean a loop of 1e300 steps
+      const count = Math.floor((e1 - e0) / step + 1e-9) + 1;
+      if (!(count <= MAX_AXIS_POINTS)) return tooMany(count);
+      values = Array.from({ length: count }, (_, k) => Number(pa[1]) ** (e0 + k * step));
     } else {
       const [lo, hi] = [parseValue(axis, a), parseValue(axis, b)];
       const n = stepText === undefined ? NaN : Number(stepText);
-      if (lo === undefined || hi === undefined || !(lo > 0)) return bad("both ends must be positive numbers");
+      if (lo === undefined || hi === undefined || !(lo > 0) || !Number.isFinite(hi)) return bad("both ends must be positive numbers");
       if (!Number.isInteger(n) || n < 2) return bad("give the number of points after a colon, at least 2");
+      if (n > MAX_AXIS_POINTS) return tooMany(n);
       if (hi < lo) return bad(`empty: ${a} is above ${b}`);
       values = Array.from({ length: n }, (_, i) => lo * (hi / lo) ** (i / (n - 1)));
     }
   } else {
     const parts = t.split(",").map((x) => x.trim());
+    if (parts.length > MAX_AXIS_POINTS) return tooMany(parts.length);
     if (parts.some((x) => x === "")) return bad("an empty item");
     const parsed = parts.map((x) => parseValue(axis, x));
     if (parsed.some((x) => x === undefined || !(x > 0) || !Number.isFinite(x))) return bad("every value a positive number");
     values = parsed as number[];
   }
   if (values.length === 0) return bad("empty");
+  // 2^-2000 is 0 and 10^400 is Infinity in floating point: neither is a value to train with
+  const unusable = values.find((v) => !(v > 0) || !Number.isFinite(v));
+  if (unusable !== undefined) return bad(`every value a positive finite number; this range reaches ${unusable}`);
   if (axis.integer) {
     const nonInt = values.find((v) => Math.abs(v - Math.round(v)) > 1e-9);
     if (nonInt !== undefined) return bad(`whole numbers only; ${nonInt} is not`);
@@ -156,6 +179,10 @@ export function buildSweep(base: Record<string, unknown>, axes: [AxisKey, number
   if (keys.includes("params") && base.width !== undefined) issues.push(conflict(["params", "baseWidth"], "--params sweeps model sizes and --base-width fixes one; give one of them"));
   if ((keys.includes("tokens") ? 1 : 0) + (keys.includes("tpp") ? 1 : 0) > 1) issues.push(conflict(["tokens", "tpp"], "sweep either --tokens or --tpp, not both"));
   if ((keys.includes("initStd") || keys.includes("embMult")) && base.parameterization === "sp") issues.push(conflict(["initStd", "parameterization"], "σ_base and m_emb are μP's; drop --parameterization sp"));
+  const runs0 = axes.reduce((n, [, v]) => n * v.length, 1);
+  if (runs0 > MAX_GRID_RUNS) {
+    issues.push(invalid("axes", `a grid of at most ${MAX_GRID_RUNS} runs (the product of the axes' lengths)`, `${axes.map(([k, v]) => `${k} × ${v.length}`).join(", ")} = ${runs0} runs`));
+  }
   if (issues.length > 0) return { ok: false, issues };
   const points = grid(axes);
   const runs: SweepRun[] = [];

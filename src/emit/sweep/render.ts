@@ -3,8 +3,11 @@
  * config is written verbatim (quoted heredoc or a Python string, so the trainer sees exactly what the
  * emitter wrote) and launched with the trainer's command; plus manifest.csv, one row per run, with the
  * column names `lmplan fit` reads (loss left empty for the user to fill from the runs).
+ * Built, not concatenated: shell words through shellQuote, the SkyPilot task through toYaml, the Ray
+ * script's values through pyLiteral, comments through commentText (src/emit/serialize.ts).
  */
 import Papa from "papaparse";
+import { commentText, heredocDelimiter, pyLiteral, shellQuote, substituteConfig, toYaml } from "../serialize.js";
 import type { SweepRun } from "./grid.js";
 
 export type Scheduler = "slurm" | "skypilot" | "ray";
@@ -22,21 +25,21 @@ export const TRAINER_COMMANDS: Record<string, string> = {
   nanotron: "torchrun --nproc_per_node=$GPUS run_train.py --config-file {config}",
 };
 
-const DELIM = "LMPLAN_CONFIG_EOF";
-
 function fileName(run: SweepRun): string {
   const ext = run.config.fileName.slice(run.config.fileName.lastIndexOf("."));
   return `sweep_configs/run_${String(run.id).padStart(3, "0")}${ext}`;
 }
 
-/** A bash `case` that writes run $var's config and sets CONFIG. */
-function caseBlock(runs: SweepRun[], variable: string): string[] {
-  const lines = [`case "${variable}" in`];
+/** A bash `case` on $variable (SLURM_ARRAY_TASK_ID, RUN_ID) that writes that run's config and sets CONFIG. */
+function caseBlock(runs: SweepRun[], variable: "SLURM_ARRAY_TASK_ID" | "RUN_ID"): string[] {
+  const lines = [`case "$${variable}" in`];
   for (const run of runs) {
-    if (run.config.text.split("\n").includes(DELIM)) throw new Error("config contains the heredoc delimiter");
-    lines.push(`  ${run.id})`, `    CONFIG=${fileName(run)}`, `    cat > "$CONFIG" <<'${DELIM}'`, run.config.text.trimEnd(), DELIM, "    ;;");
+    // a quoted delimiter: the config is written as it is, no expansion; no line of it may equal the delimiter
+    const text = run.config.text.trimEnd();
+    const delim = heredocDelimiter(text);
+    lines.push(`  ${run.id})`, `    CONFIG=${shellQuote(fileName(run))}`, `    cat > "$CONFIG" <<'${delim}'`, text, delim, "    ;;");
   }
-  lines.push(`  *) echo "lmplan sweep: no run with index ${variable}" >&2; exit 2 ;;`, "esac");
+  lines.push(`  *) echo "lmplan sweep: no run with index $${variable}" >&2; exit 2 ;;`, "esac");
   return lines;
 }
 
@@ -53,64 +56,56 @@ export function renderSweep(runs: SweepRun[], o: RenderOptions): string {
   const n = runs.length;
   const nodes = Math.max(1, Math.ceil(o.gpusPerRun / 8));
   const perNode = Math.min(8, o.gpusPerRun);
-  const launch = o.command.replace(/\{config\}/g, '"$CONFIG"');
-  const head = `lmplan sweep: ${o.title} — ${n} runs, ${o.trainer} configs, ${o.gpusPerRun} GPUs each`;
+  // {config} becomes the config path wherever it stands in the command, in or out of quotes
+  const launch = substituteConfig(o.command);
+  const head = commentText(`lmplan sweep: ${o.title} — ${n} runs, ${o.trainer} configs, ${o.gpusPerRun} GPUs each`);
   if (o.scheduler === "slurm") {
     return [
       "#!/bin/bash",
       `# ${head}`,
       "#SBATCH --job-name=lmplan-sweep",
-      `#SBATCH --array=0-${n - 1}`,
-      `#SBATCH --nodes=${nodes}`,
-      `#SBATCH --gpus-per-node=${perNode}`,
+      `#SBATCH --array=${shellQuote(`0-${n - 1}`)}`,
+      `#SBATCH --nodes=${shellQuote(nodes)}`,
+      `#SBATCH --gpus-per-node=${shellQuote(perNode)}`,
       "#SBATCH --output=sweep_logs/%A_%a.out",
       "set -euo pipefail",
       "mkdir -p sweep_configs sweep_logs",
-      `GPUS=${perNode}`,
-      ...caseBlock(runs, "$SLURM_ARRAY_TASK_ID"),
+      `GPUS=${shellQuote(perNode)}`,
+      ...caseBlock(runs, "SLURM_ARRAY_TASK_ID"),
       launch,
       "",
     ].join("\n");
   }
   if (o.scheduler === "skypilot") {
-    const indent = (s: string) => s.split("\n").map((l) => (l === "" ? "" : `  ${l}`)).join("\n");
-    const run = ["set -euo pipefail", "mkdir -p sweep_configs", `GPUS=${perNode}`, ...caseBlock(runs, "$RUN_ID"), launch].join("\n");
-    return [
-      `# ${head}`,
-      `# launch every run: for i in $(seq 0 ${n - 1}); do sky jobs launch -y -n lmplan-run-$i --env RUN_ID=$i sweep.yaml; done`,
-      "name: lmplan-sweep",
-      "resources:",
-      `  accelerators: ${o.gpuName.toUpperCase()}:${perNode}`,
-      `num_nodes: ${nodes}`,
-      "envs:",
-      '  RUN_ID: "0"',
-      "run: |",
-      indent(run),
-      "",
-    ].join("\n");
+    const run = ["set -euo pipefail", "mkdir -p sweep_configs", `GPUS=${shellQuote(perNode)}`, ...caseBlock(runs, "RUN_ID"), launch, ""].join("\n");
+    const task = { name: "lmplan-sweep", resources: { accelerators: `${o.gpuName.toUpperCase()}:${perNode}` }, num_nodes: nodes, envs: { RUN_ID: "0" }, run };
+    return [`# ${head}`, `# launch every run: for i in $(seq 0 ${n - 1}); do sky jobs launch -y -n lmplan-run-$i --env RUN_ID=$i sweep.yaml; done`, toYaml(task)].join("\n");
   }
-  const py = (x: unknown) => JSON.stringify(x);
+  const py = pyLiteral;
   return [
     `# ${head}`,
     "# run with: python sweep.py (on a Ray cluster: ray job submit -- python sweep.py)",
     "import os",
+    "import shlex",
     "import subprocess",
     "",
     "import ray",
     "",
     `COMMAND = ${py(o.command)}`,
     "RUNS = [",
-    ...runs.map((r) => `    {"id": ${r.id}, "file": ${py(fileName(r))}, "config": ${py(r.config.text)}},`),
+    ...runs.map((r) => `    ${py({ id: r.id, file: fileName(r), config: r.config.text })},`),
     "]",
     "",
     "",
-    `@ray.remote(num_gpus=${o.gpusPerRun})`,
+    `@ray.remote(num_gpus=${py(o.gpusPerRun)})`,
     "def train(run):",
     '    os.makedirs(os.path.dirname(run["file"]), exist_ok=True)',
-    '    with open(run["file"], "w") as f:',
+    '    with open(run["file"], "w", encoding="utf-8") as f:',
     '        f.write(run["config"])',
-    `    env = dict(os.environ, GPUS="${perNode}")`,
-    '    return subprocess.run(COMMAND.format(config=run["file"]), shell=True, check=True, env=env).returncode',
+    `    env = dict(os.environ, GPUS=${py(String(perNode))})`,
+    "    # only the exact token {config} is replaced: the command's other braces ({print}, ${HOME}) stay as written",
+    '    command = COMMAND.replace("{config}", shlex.quote(run["file"]))',
+    "    return subprocess.run(command, shell=True, check=True, env=env).returncode",
     "",
     "",
     'if __name__ == "__main__":',
@@ -119,6 +114,9 @@ export function renderSweep(runs: SweepRun[], o: RenderOptions): string {
     "",
   ].join("\n");
 }
+
+/** The header line of manifest.csv (loss last, so an unfilled row ends with a comma). */
+export const MANIFEST_HEADER = "run_id,config,params,non_embedding_params,tokens,lr,base_lr,wd,batch_tokens,seq_len,init_std,emb_mult,loss";
 
 /** manifest.csv: one row per run, in the column names `lmplan fit loss | lr-batch | timescale` read. */
 export function renderManifest(runs: SweepRun[]): string {

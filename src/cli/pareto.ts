@@ -1,0 +1,664 @@
+/**
+ * `lmplan pareto` (the time–compute frontier under a deadline) and `lmplan fit bcrit` (the critical
+ * batch from steps-to-target runs). Thin: parse flags → src/fit/bcrit.ts, src/plan/pareto.ts → text.
+ */
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Command } from "commander";
+import { z } from "zod";
+import { conflict, invalid, missing, type Issue } from "../errors.js";
+import { BCRIT_DEFINITION, fitBcrit, MAX_BCRIT_RUNS, stepsAt, type BatchRun, type BcritReport } from "../fit/bcrit.js";
+import { MAX_BOOTSTRAP } from "../fit/random.js";
+import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
+import { DEFAULT_MFU } from "../hardware/time.js";
+import { ZHANG_BCRIT, zhangBcrit } from "../laws/bcrit-zhang.js";
+import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
+import type { ChinchillaParams } from "../laws/chinchilla-form.js";
+import { HOFFMANN_PARAMS } from "../laws/chinchilla-hoffmann.js";
+import { powerLinesBcrit } from "../laws/power-lines-bcrit.js";
+import type { Warning } from "../laws/types.js";
+import { RANGES, type Range } from "../io/ranges.js";
+import { cellNumber, detectFormat, parseColumnMap, readTable, type ColumnSpec } from "../io/table.js";
+import { parseJson } from "../json.js";
+import {
+  cheapestWithin,
+  DEFAULT_BATCHES,
+  DEFAULT_MAX_BATCH_OVER_CRIT,
+  DEFAULT_MAX_GPUS,
+  DEFAULT_SIZES,
+  MAX_GRID,
+  paretoFrontier,
+  planPoint,
+  pointRequest,
+  type BcritCalibration,
+  type Frontier,
+  type FrontierPoint,
+  type Mark,
+} from "../plan/pareto.js";
+import { FittedLawsSchema } from "../plan/request.js";
+import type { Plan } from "../plan/types.js";
+import { formatCount, formatDuration, formatFlops, formatSig, formatUsd } from "../units/format.js";
+import { parseCount, parseDuration, parseGpuSpec, parsePrice } from "../units/parse.js";
+import { SECONDS_PER_DAY } from "../units/types.js";
+import { BadInput, type Io } from "./shared.js";
+import type { Panel, Row } from "./plot.js";
+
+const s4 = (x: number) => formatSig(x, 4);
+const s3 = (x: number) => formatSig(x, 3);
+
+// ---- files (the same rules as src/cli/fit.ts: a fitted-laws file is merged, another file refused) ----
+
+const FS_WHAT: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+};
+
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === undefined ? "unreadable" : `${code}${FS_WHAT[code] ? `: ${FS_WHAT[code]}` : ""}`;
+}
+
+function readText(file: string, io: Io, field: string, what: string): string {
+  try {
+    return file === "-" ? io.readStdin() : readFileSync(file, "utf8");
+  } catch (e) {
+    throw new BadInput([invalid(field, what, `${file} (${fsReason(e)})`)]);
+  }
+}
+
+type FittedDoc = { lmplanFitVersion: 1; laws: Record<string, unknown> };
+
+/** An existing fitted-laws file to merge into, undefined for a new file; any other file refused unless force. */
+function existingFitted(path: string, force: boolean): FittedDoc | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code !== "ENOENT") throw new BadInput([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
+    let dirOk = false;
+    try {
+      dirOk = statSync(dirname(path)).isDirectory();
+    } catch {
+      dirOk = false;
+    }
+    if (!dirOk) throw new BadInput([invalid("out", "a writable file path for the fitted laws (in an existing folder)", path)]);
+    return undefined;
+  }
+  let prev: unknown;
+  try {
+    prev = JSON.parse(text);
+  } catch {
+    prev = undefined;
+  }
+  const p = prev as Partial<FittedDoc> | undefined;
+  if (p && typeof p === "object" && p.lmplanFitVersion === 1 && typeof p.laws === "object" && p.laws !== null && !Array.isArray(p.laws)) return p as FittedDoc;
+  if (force) return undefined;
+  const what = prev === undefined ? "not JSON" : "JSON that is not a fitted-laws file";
+  throw new BadInput([invalid("out", "a new file, or a fitted-laws file written by lmplan fit --out (lmplanFitVersion 1) to add to; pass --force to replace another file", `${path} (${what})`)]);
+}
+
+function writeFitted(path: string, key: string, value: unknown, force: boolean): void {
+  const doc: FittedDoc = existingFitted(path, force) ?? { lmplanFitVersion: 1, laws: {} };
+  doc.laws[key] = value;
+  try {
+    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  } catch (e) {
+    throw new BadInput([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
+  }
+}
+
+async function writePlot(path: string, panels: Panel[], io: Io): Promise<void> {
+  const { renderFigure } = await import("./plot.js");
+  const svg = await renderFigure(panels);
+  try {
+    writeFileSync(path, svg);
+  } catch (e) {
+    throw new BadInput([invalid("plot", "a writable file path", `${path} (${fsReason(e)})`)]);
+  }
+  io.err(`wrote ${path}\n`);
+}
+
+/** A whole number in [lo, hi], written as a plain decimal. */
+function wholeIn(name: string, v: unknown, dflt: number, lo: number, hi: number, what: string): number {
+  if (v === undefined) return dflt;
+  const x = cellNumber(v);
+  if (!Number.isInteger(x) || x < lo || x > hi) throw new BadInput([invalid(name, `${what} ${lo} … ${hi}`, v)]);
+  return x;
+}
+
+// ---- lmplan fit bcrit --------------------------------------------------------------------------
+
+const STEPS_RANGE: Range = { min: 0, max: 1e12, minExclusive: true, what: "a number of optimizer steps" };
+const SEQ_LEN_RANGE: Range = { min: 1, max: 1e7, integer: true, what: "a sequence length in tokens" };
+
+/** The columns fit bcrit reads, with their declared ranges (src/io/ranges.ts). */
+export const BCRIT_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "model", "params", "parameters", "model_size"], description: "model size N (groups the runs; needed for --with-n)", positive: true, optional: true, range: RANGES.params },
+  { key: "target", aliases: ["target_loss", "target", "loss_target", "goal_loss"], description: "the target loss each run was timed to (groups the runs)", positive: true, optional: true, range: RANGES.loss },
+  { key: "bs", aliases: ["batch_seqs", "bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (with seq_len or --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
+  { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
+  { key: "seqLen", aliases: ["seq_len", "seq_length", "sequence_length"], description: "tokens per sequence", positive: true, optional: true, range: SEQ_LEN_RANGE },
+  { key: "steps", aliases: ["steps_to_target", "steps", "num_steps"], description: "optimizer steps to reach the target", positive: true, optional: true, range: STEPS_RANGE },
+  { key: "tokens", aliases: ["tokens_to_target", "tokens"], description: "tokens to reach the target", positive: true, optional: true, range: RANGES.tokens },
+];
+
+/** Groups label "85M · target 3.42". */
+function groupLabel(N: number | undefined, target: number | undefined): string {
+  const parts = [N !== undefined ? formatCount(N, 3) : undefined, target !== undefined ? `target ${target}` : undefined].filter(Boolean);
+  return parts.length > 0 ? parts.join(" · ") : "all runs";
+}
+
+/** Table rows → runs, or the issues naming the line and field. */
+export function bcritRuns(text: string, file: string, mapText: string | undefined, seqLenFlag: number | undefined, skipBad: boolean): { runs: BatchRun[]; skipped: string[]; seqLens: Map<string, number | undefined> } {
+  const map = parseColumnMap(mapText);
+  if (!map.ok) throw new BadInput(map.issues);
+  const t = readTable(text, detectFormat(file, text), BCRIT_COLUMNS, map.value);
+  if (!t.ok) throw new BadInput(t.issues);
+  const h = t.value.headers;
+  const head: Issue[] = [];
+  if (h.steps === undefined && h.tokens === undefined) head.push(missing(["steps"], 'a column of the steps to the target ("steps_to_target" or "steps") or of the tokens ("tokens_to_target"); or --map steps=… / --map tokens=…'));
+  if (h.bs === undefined && h.batchTokens === undefined) head.push(missing(["bs"], 'a batch column: "batch_seqs" (sequences, with seq_len or --seq-len) or "batch_tokens"; or --map bs=…'));
+  if (h.seqLen !== undefined && seqLenFlag !== undefined) head.push(conflict(["seqLen"], `the file has a sequence-length column ("${h.seqLen}") and --seq-len ${seqLenFlag} was given; give one`));
+  if (head.length > 0) throw new BadInput(head);
+  const rejected = [...t.value.rejected];
+  const runs: BatchRun[] = [];
+  const seqLens = new Map<string, number | undefined>();
+  t.value.rows.forEach((r, i) => {
+    const line = t.value.lines[i] as number;
+    const seqLen = r.seqLen ?? seqLenFlag ?? 2048;
+    const B = r.batchTokens ?? (r.bs as number) * seqLen;
+    if (r.batchTokens !== undefined && r.bs !== undefined && Math.abs(r.bs * seqLen - r.batchTokens) > 1e-6 * r.batchTokens) {
+      rejected.push({ line, issue: invalid([`line ${line}`, h.batchTokens as string], `batch_seqs × seq_len = ${r.bs} × ${seqLen} = ${r.bs * seqLen} tokens`, r.batchTokens) });
+      return;
+    }
+    let steps = r.steps;
+    if (steps === undefined) steps = (r.tokens as number) / B;
+    else if (r.tokens !== undefined && Math.abs(steps * B - r.tokens) > 0.01 * r.tokens) {
+      rejected.push({ line, issue: invalid([`line ${line}`, h.tokens as string], `steps × batch = ${steps} × ${B} = ${steps * B} tokens (within 1%)`, r.tokens) });
+      return;
+    }
+    const group = groupLabel(r.N, r.target);
+    const prevLen = seqLens.get(group);
+    seqLens.set(group, seqLens.has(group) && prevLen !== seqLen ? undefined : seqLen);
+    runs.push({ group, ...(r.N !== undefined ? { N: r.N } : {}), ...(r.target !== undefined ? { targetLoss: r.target } : {}), batchTokens: B, steps, line });
+  });
+  rejected.sort((a, b) => a.line - b.line);
+  const skipped = rejected.map((r) => `line ${r.line}: ${r.issue.path.slice(1).join(".") || "row"}: expected ${r.issue.expected}, received ${r.issue.received}`);
+  if (rejected.length > 0 && !skipBad) {
+    throw new BadInput([...rejected.map((r) => r.issue), invalid("file", "only usable rows (fix them, or pass --skip-bad-rows to fit without them; they will be listed)", `${rejected.length} unusable row(s)`)]);
+  }
+  if (runs.length > MAX_BCRIT_RUNS) throw new BadInput([invalid("file", `at most ${MAX_BCRIT_RUNS} runs`, `${runs.length} runs`)]);
+  return { runs, skipped, seqLens };
+}
+
+const ci = (x: [number, number] | undefined, f: (v: number) => string) => (x ? `(${f(x[0])}, ${f(x[1])})` : "");
+
+export function renderBcrit(r: BcritReport, seqLens: Map<string, number | undefined>, skipped: string[]): string {
+  const rows = r.groups.map((g) => {
+    const L = seqLens.get(g.key);
+    const seqs = L !== undefined ? formatSig(g.Bcrit / L, 4) : "—";
+    return `  ${g.key.padEnd(20)} ${String(g.runs).padStart(4)}  ${`${formatSig(g.Smin, 5)} ${ci(g.intervals?.Smin, s4)}`.padEnd(26)} ${`${formatCount(g.Bcrit, 4)} ${ci(g.intervals?.Bcrit, (v) => formatCount(v, 3))}`.padEnd(28)} ${seqs.padStart(9)}  ${`${formatCount(g.Emin, 4)} ${ci(g.intervals?.Emin, (v) => formatCount(v, 3))}`.padEnd(28)} ${formatSig(g.rmsLog, 2)}${g.atEdge ? `  (B_crit at the ${g.atEdge} edge)` : ""}`;
+  });
+  const out = [
+    "lmplan fit bcrit · McCandlish S(B) = S_min(1 + B_crit/B) per group, least squares of log S (arXiv 1812.06162 §2)",
+    `  ${r.groups.reduce((a, g) => a + g.runs, 0)} runs in ${r.groups.length} group(s)${r.bootstrap ? `; 95% intervals from ${r.bootstrap.resamples} residual-bootstrap resamples (${r.bootstrap.failed} failed)` : ""}${skipped.length > 0 ? `; ${skipped.length} unusable row(s) skipped` : ""}`,
+    "",
+    "  group                runs  S_min steps (95% CI)       B_crit tokens (95% CI)        in seqs   D = E_min = S_min·B_crit     rms log S",
+    ...rows,
+    "",
+  ];
+  if (r.law) {
+    const l = r.law;
+    out.push(
+      `  B_crit = ${s4(l.coefficient)} · D^${s4(l.exponent)} tokens   (D = E_min; R² ${formatSig(l.r2, 4)}${l.intervals ? `; exponent 95% CI ${s3(l.intervals.exponent[0])}–${s3(l.intervals.exponent[1])}, coefficient ${s3(l.intervals.coefficient[0])}–${s3(l.intervals.coefficient[1])}` : ""})`,
+      `  fitted on D ${formatCount((r.fitRangeD as [number, number])[0], 3)} … ${formatCount((r.fitRangeD as [number, number])[1], 3)} tokens; Power Lines (arXiv 2505.13738) reports B_crit ∝ D^0.462 [unverified, coefficient not published]`,
+    );
+  }
+  if (r.withN) {
+    const w = r.withN;
+    out.push(`  with N: B_crit = ${s4(w.coefficient)} · N^${s4(w.expN)} · D^${s4(w.expD)}   (R² ${formatSig(w.r2, 4)}${w.intervals ? `; N exponent 95% CI ${s3(w.intervals.expN[0])}–${s3(w.intervals.expN[1])}, D exponent ${s3(w.intervals.expD[0])}–${s3(w.intervals.expD[1])}` : ""})`);
+  }
+  out.push("", `  definition: ${BCRIT_DEFINITION}`);
+  if (r.notes.length > 0) out.push("", "NOTES", ...r.notes.map((n) => `  ${n}`));
+  if (skipped.length > 0) out.push("", "ROWS NOT USED", ...skipped.map((s) => `  ${s}`));
+  return `${out.join("\n")}\n`;
+}
+
+/** Register `bcrit` on the `fit` command (src/cli/fit.ts owns `fit`; this adds one subcommand). */
+export function registerFitBcrit(fit: Command, io: Io): void {
+  fit
+    .command("bcrit <file>")
+    .description("fit McCandlish's S(B) = S_min(1 + B_crit/B) per model size (or token budget) to steps-to-target runs, then B_crit = k·D^b (D = E_min) — for lmplan pareto")
+    .option("--map <pairs>", 'column names as field=column pairs (fields: N, target, bs, batchTokens, seqLen, steps, tokens; e.g. steps="iters to 3.2")')
+    .option("--seq-len <tokens>", "tokens per sequence when the file has no seq_len column (default 2048)")
+    .option("--with-n", "also fit B_crit = k·N^a·D^b, to see whether N matters at fixed D (needs N and 4+ groups)")
+    .option("--bootstrap <n>", "residual-bootstrap resamples for 95% intervals (0 for none)", "1000")
+    .option("--seed <n>", "bootstrap seed", "1")
+    .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
+    .option("--json", "print the fit as JSON")
+    .option("--out <file>", "write (or add to) a fitted-laws file for lmplan pareto --laws; another existing file is refused unless --force")
+    .option("--force", "let --out replace an existing file that is not an lmplan fitted-laws file")
+    .option("--plot <file.svg>", "draw steps vs batch per group with the fits, and B_crit vs D with the law (log axes), to an SVG file")
+    .addHelpText("after", "\nExample:\n  lmplan fit bcrit data/critical_batch/zhang2024_steps_to_target.csv --with-n --out fitted.json")
+    .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+      const bootstrap = wholeIn("bootstrap", o.bootstrap, 1000, 0, MAX_BOOTSTRAP, "a whole number of resamples");
+      const seed = wholeIn("seed", o.seed, 1, 0, 2 ** 32 - 1, "a whole-number seed");
+      const seqLenFlag = o.seqLen === undefined ? undefined : wholeIn("seqLen", o.seqLen, 2048, 1, 1e7, "a whole number of tokens");
+      if (typeof o.out === "string") existingFitted(o.out, o.force === true);
+      const text = readText(file, io, "file", "a readable CSV or JSONL file");
+      const { runs, skipped, seqLens } = bcritRuns(text, file, o.map as string | undefined, seqLenFlag, o.skipBadRows === true);
+      const res = fitBcrit(runs, { bootstrap, seed, withN: o.withN === true });
+      if (!res.ok) throw new BadInput(res.issues);
+      const r = res.value;
+      if (typeof o.plot === "string") {
+        const series = r.groups.map((g) => g.key);
+        const dots: Row[] = r.groups.flatMap((g) => g.points.map((p) => ({ B: p.batchTokens, S: p.steps, group: g.key })));
+        const fits: Row[] = r.groups.flatMap((g) => Array.from({ length: 41 }, (_, k) => {
+          const B = g.batchRange[0] * (g.batchRange[1] / g.batchRange[0]) ** (k / 40);
+          return { B, S: stepsAt(g, B), group: g.key };
+        }));
+        const panels: Panel[] = [{ title: "Steps to the target vs batch: runs (dots), S_min(1 + B_crit/B) per group (lines)", x: { label: "global batch (tokens)", log: true }, y: { label: "steps", log: true }, dots: { data: dots, x: "B", y: "S", stroke: "group" }, lines: [{ data: fits, x: "B", y: "S", z: "group" }], series }];
+        if (r.law) {
+          const law = r.law;
+          const [dLo, dHi] = r.fitRangeD as [number, number];
+          panels.push({ title: `B_crit vs D = E_min: groups (dots), B_crit = ${s4(law.coefficient)}·D^${s4(law.exponent)} (line)`, x: { label: "D = E_min (tokens)", log: true }, y: { label: "B_crit (tokens)", log: true }, dots: { data: r.groups.filter((g) => !g.atEdge).map((g) => ({ D: g.Emin, B: g.Bcrit })), x: "D", y: "B" }, lines: [{ data: [dLo / 1.5, dHi * 1.5].map((D) => ({ D, B: law.coefficient * D ** law.exponent })), x: "D", y: "B" }] });
+        }
+        await writePlot(o.plot, panels, io);
+      }
+      if (typeof o.out === "string") {
+        if (!r.law) throw new BadInput([missing(["out"], "a B_crit law to write: it needs 2 or more groups whose B_crit the data bound (see NOTES)")]);
+        writeFitted(o.out, "bcrit", {
+          form: "mccandlish-power-law",
+          D: "Emin",
+          coefficient: r.law.coefficient,
+          exponent: r.law.exponent,
+          fitRangeD: r.fitRangeD,
+          intervals: r.law.intervals,
+          withN: r.withN,
+          groups: r.groups.map((g) => ({ key: g.key, N: g.N, targetLoss: g.targetLoss, Smin: g.Smin, Bcrit: g.Bcrit, Emin: g.Emin })),
+          source: file,
+        }, o.force === true);
+      }
+      if (o.json) {
+        io.out(`${JSON.stringify({ ...r, skippedRows: skipped }, null, 2)}\n`);
+        return;
+      }
+      io.out(renderBcrit(r, seqLens, skipped));
+    });
+}
+
+// ---- lmplan pareto -----------------------------------------------------------------------------
+
+/** The `bcrit` entry `lmplan fit bcrit --out` writes. */
+const FittedBcritSchema = z.object({
+  form: z.literal("mccandlish-power-law"),
+  D: z.literal("Emin"),
+  coefficient: z.number().positive().refine(Number.isFinite),
+  exponent: z.number().gt(0).lt(1),
+  fitRangeD: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+  source: z.unknown().optional(),
+}).passthrough();
+
+const LOSS_LAWS: Record<string, ChinchillaParams> = { "chinchilla-epoch": EPOCH_PARAMS, "chinchilla-hoffmann": HOFFMANN_PARAMS };
+
+/** Most Pareto points `--json` re-plans (about 1 ms each). */
+const MAX_JSON_PLANS = 500;
+
+export const ZHANG_CALIBRATION: BcritCalibration = {
+  id: zhangBcrit.id,
+  title: "lmplan's fit of Zhang et al. 2024's steps-to-target runs",
+  coefficient: ZHANG_BCRIT.coefficient,
+  exponent: ZHANG_BCRIT.exponent,
+  fitRangeD: ZHANG_BCRIT.fitRangeD,
+  verified: false,
+  caveats: [
+    "the shipped B_crit calibration comes from 85M–1.2B models on 512-token sequences with C4 validation targets, constant LR and weight averaging (arXiv 2410.21676); B_crit in tokens is assumed to carry over to your sequence length, data and schedule — fit your own with lmplan fit bcrit",
+  ],
+};
+
+interface LawsFile {
+  loss?: ChinchillaParams;
+  bcrit?: BcritCalibration;
+  raw: Record<string, unknown>;
+}
+
+function readLaws(path: string, io: Io): LawsFile {
+  const text = readText(path, io, "laws", "a readable fitted-laws file (lmplan fit … --out)");
+  const parsed = parseJson(text, "laws");
+  if (!parsed.ok) throw new BadInput(parsed.issues);
+  const doc = parsed.value as { lmplanFitVersion?: unknown; laws?: unknown };
+  if (doc === null || typeof doc !== "object" || doc.lmplanFitVersion !== 1 || typeof doc.laws !== "object" || doc.laws === null || Array.isArray(doc.laws)) {
+    throw new BadInput([invalid("laws", "a fitted-laws file written by lmplan fit … --out (lmplanFitVersion 1)", path)]);
+  }
+  const laws = doc.laws as Record<string, unknown>;
+  const out: LawsFile = { raw: laws };
+  const fitted = FittedLawsSchema.safeParse(laws);
+  if (!fitted.success) throw new BadInput([invalid(["laws", ...fitted.error.issues[0]!.path.map(String)], `a fitted-laws file written by lmplan fit --out (${fitted.error.issues[0]!.message})`, path)]);
+  if (fitted.data.loss) out.loss = fitted.data.loss.params;
+  if (laws.bcrit !== undefined) {
+    const b = FittedBcritSchema.safeParse(laws.bcrit);
+    if (!b.success) throw new BadInput([invalid(["laws", "bcrit", ...b.error.issues[0]!.path.map(String)], `the bcrit entry lmplan fit bcrit --out writes (${b.error.issues[0]!.message})`, path)]);
+    out.bcrit = {
+      id: "fitted:bcrit",
+      title: `your fit (lmplan fit bcrit${typeof b.data.source === "string" ? ` ${b.data.source}` : ""})`,
+      coefficient: b.data.coefficient,
+      exponent: b.data.exponent,
+      ...(b.data.fitRangeD ? { fitRangeD: b.data.fitRangeD } : {}),
+      verified: true,
+    };
+  }
+  return out;
+}
+
+/** "--bcrit 4M@20B": one calibrated B_crit (tokens) at D_min (tokens), scaled by Power Lines' D^0.462. */
+function oneRunCalibration(spec: string): BcritCalibration {
+  const at = spec.indexOf("@");
+  const bad = () => new BadInput([invalid("bcrit", 'zhang2024 (the shipped calibration), fitted (the bcrit entry of --laws), or <B_crit tokens>@<D_min tokens> such as "4M@20B" (one calibrated run, scaled by Power Lines\' D^0.462)', spec)]);
+  if (at < 0) throw bad();
+  const B = parseCount(spec.slice(0, at), "bcrit", { label: "token count", example: "4M" });
+  const D = parseCount(spec.slice(at + 1), "bcrit", { label: "token count", example: "20B" });
+  if (!B.ok || !D.ok || B.value > 1e12 || D.value > 1e18) throw bad();
+  // Power Lines: B_crit(D) = B_crit(D_ref)·(D/D_ref)^0.462 [S] → k = B_ref / D_ref^0.462
+  const b = 0.462;
+  return {
+    id: powerLinesBcrit.id,
+    title: `your B_crit ${formatCount(B.value, 3)} at D ${formatCount(D.value, 3)}, scaled by Power Lines' D^0.462 [unverified exponent]`,
+    coefficient: B.value / D.value ** b,
+    exponent: b,
+    fitRangeD: [D.value, D.value],
+    verified: false,
+  };
+}
+
+function parseRange(v: string): [number, number] {
+  const i = v.indexOf("..");
+  const bad = () => new BadInput([invalid("paramsRange", 'two parameter counts lo..hi, e.g. "2B..30B"', v)]);
+  if (i < 0) throw bad();
+  const lo = parseCount(v.slice(0, i), "paramsRange", { label: "parameter count", example: "2B" });
+  const hi = parseCount(v.slice(i + 2), "paramsRange", { label: "parameter count", example: "30B" });
+  if (!lo.ok || !hi.ok || !(lo.value < hi.value) || hi.value > 1e15) throw bad();
+  return [lo.value, hi.value];
+}
+
+interface Row_ {
+  index: number;
+  point: FrontierPoint;
+  marks: string[];
+  plan?: Plan;
+}
+
+/** At most `rows` Pareto points, spread evenly in log time, always with the marked and deadline points. */
+function pickRows(f: Frontier, rows: number, extra?: number): number[] {
+  const n = f.pareto.length;
+  const keep = new Set<number>([f.marks.fastest, f.marks.knee, f.marks.cheapest, ...(extra !== undefined ? [extra] : [])]);
+  const t0 = Math.log((f.pareto[0] as FrontierPoint).seconds);
+  const t1 = Math.log((f.pareto[n - 1] as FrontierPoint).seconds);
+  const want = Math.max(0, rows - keep.size);
+  for (let k = 1; k <= want && n > keep.size; k++) {
+    const target = t0 + ((t1 - t0) * k) / (want + 1);
+    let best = 0;
+    for (let i = 1; i < n; i++) if (Math.abs(Math.log((f.pareto[i] as FrontierPoint).seconds) - target) < Math.abs(Math.log((f.pareto[best] as FrontierPoint).seconds) - target)) best = i;
+    keep.add(best);
+  }
+  return [...keep].sort((a, b) => a - b);
+}
+
+function markNames(f: Frontier, i: number, deadline?: number): string[] {
+  const m: string[] = (Object.keys(f.marks) as Mark[]).filter((k) => f.marks[k] === i);
+  if (deadline === i) m.push("deadline");
+  return m;
+}
+
+function cliFlags(req: Record<string, unknown>): string {
+  const flag: Record<string, string> = { params: "--params", tokens: "--tokens", batchSeqs: "--batch-seqs", gpus: "--gpus", gpu: "--gpu", seqLen: "--seq-len", mfu: "--mfu", price: "--price", lossLaw: "--loss-law" };
+  return Object.entries(req)
+    .map(([k, v]) => `${flag[k] ?? k} ${k === "params" || k === "tokens" ? formatCount(v as number, 4) : String(v)}`)
+    .join(" ");
+}
+
+function renderPareto(f: Frontier, rows: Row_[], ctx: { gpuTitle: string; mfu: number; price?: number; maxGpus: number; deadline?: { seconds: number; index: number }; base: Parameters<typeof pointRequest>[1]; lawsFlag?: string }): string {
+  const money = ctx.price !== undefined;
+  const out: string[] = [];
+  out.push(
+    `lmplan pareto · time vs ${money ? "cost" : "compute"} to reach loss ${s4(f.lossTarget)} (${f.lossLaw}), ${ctx.gpuTitle} at MFU ${ctx.mfu}${money ? `, ${formatUsd(ctx.price as number)}/GPU-h` : ""}, ≤ ${ctx.maxGpus} GPUs`,
+    `  target: ${f.targetHow}`,
+    `  compute-optimal for this loss: N ${formatCount(f.optimum.N, 4)}, D ${formatCount(f.optimum.D, 4)}, 6ND ${formatFlops(f.optimum.flops6ND)} (αA/N^α = βB/D^β, the condition behind Hoffmann Eq. 4)`,
+    `  B_crit = ${s4(f.bcrit.coefficient)} · D_min^${s4(f.bcrit.exponent)} tokens — ${f.bcrit.title}${f.bcrit.verified ? "" : " [unverified]"}`,
+    `  ${f.sizes} sizes, ${f.candidates.length} (N, batch) points; ${f.pareto.length} on the frontier (none is both faster and cheaper)`,
+    "",
+  );
+  const header = ["", "N", "tokens", "batch seqs", "B/B_crit", "GPUs", "steps", "compute", "time", money ? "cost" : "GPU-h", money ? "$/h saved" : "FLOP/h saved", "peak η", "λ", "mem"];
+  const table: string[][] = [header];
+  rows.forEach((r, k) => {
+    const q = r.point;
+    const slower = rows[k + 1]?.point;
+    let trade = "";
+    if (slower) {
+      const dt = (slower.seconds - q.seconds) / 3600;
+      const dc = money ? (q.costUsd as number) - (slower.costUsd as number) : q.flops - slower.flops;
+      trade = money ? formatUsd(dc / dt) : formatFlops(dc / dt);
+    }
+    const pl = r.plan;
+    table.push([
+      r.marks.join(","),
+      formatCount(q.N, 3),
+      formatCount(q.tokens, 3),
+      String(q.batchSeqs),
+      formatSig(q.batchOverCrit, 2),
+      String(q.gpus),
+      formatCount(Math.ceil(q.steps), 3),
+      formatFlops(q.flops),
+      formatDuration(q.seconds),
+      money ? formatUsd(q.costUsd as number) : formatCount(q.gpuHours, 3),
+      trade,
+      pl ? formatSig(pl.optimizer.hiddenLr.value, 3) : "",
+      pl ? formatSig(pl.optimizer.weightDecay.value, 3) : "",
+      pl ? (pl.memory.fits ? "fits" : "no") : "",
+    ]);
+  });
+  const widths = header.map((_, c) => Math.max(...table.map((r) => (r[c] as string).length)));
+  for (const r of table) out.push(`  ${r.map((cell, c) => (c <= 0 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join("  ")}`);
+  out.push(
+    "",
+    `  ${money ? "$/h saved" : "FLOP/h saved"}: what each row costs over the next slower row, per hour of wall-clock it saves. peak η, λ: the plan's hidden-weight LR and AdamW weight_decay, λ re-derived from τ_opt at each batch (Power Lines). mem: whether lmplan's memory model fits the plan per GPU.`,
+  );
+  if (ctx.deadline) {
+    const q = f.pareto[ctx.deadline.index] as FrontierPoint;
+    const cheapest = f.pareto[f.marks.cheapest] as FrontierPoint;
+    out.push("", `DEADLINE ${formatDuration(ctx.deadline.seconds)}`);
+    out.push(`  cheapest point that meets it: N ${formatCount(q.N, 3)}, ${formatCount(q.tokens, 3)} tokens, batch ${q.batchSeqs} × ${ctx.base.seqLen} on ${q.gpus} GPUs (${q.nodes} nodes): ${formatDuration(q.seconds)}, ${money ? formatUsd(q.costUsd as number) : `${formatFlops(q.flops)} FLOPs`}`);
+    if (ctx.deadline.index === f.marks.cheapest) out.push("  the cheapest point on the frontier already meets the deadline; going faster only costs more");
+    else {
+      const extra = money ? `${formatUsd((q.costUsd as number) - (cheapest.costUsd as number))} (+${s3(((q.costUsd as number) / (cheapest.costUsd as number) - 1) * 100)}%)` : `${formatFlops(q.flops - cheapest.flops)} FLOPs (+${s3((q.flops / cheapest.flops - 1) * 100)}%)`;
+      out.push(`  versus the cheapest (${formatDuration(cheapest.seconds)}): ${formatDuration(cheapest.seconds - q.seconds)} sooner for ${extra}`);
+    }
+    out.push(`  as a plan: lmplan plan ${cliFlags(pointRequest(q, ctx.base))}${ctx.lawsFlag ? ` --laws ${ctx.lawsFlag}` : ""}`);
+  }
+  out.push("", "EACH MARKED POINT AS A PLAN");
+  for (const k of ["fastest", "knee", "cheapest"] as Mark[]) out.push(`  ${k.padEnd(8)} lmplan plan ${cliFlags(pointRequest(f.pareto[f.marks[k]] as FrontierPoint, ctx.base))}${ctx.lawsFlag ? ` --laws ${ctx.lawsFlag}` : ""}`);
+  out.push("", "ASSUMPTIONS", ...f.assumptions.map((a) => `  · ${a}`));
+  const w: Warning[] = f.warnings;
+  if (w.length > 0) out.push("", "WARNINGS", ...w.map((x) => `  ! ${x.message}`));
+  return `${out.join("\n")}\n`;
+}
+
+export function registerPareto(program: Command, io: Io): void {
+  // `fit bcrit` rides on the fit command src/cli/fit.ts registers, when it is there.
+  const fit = program.commands.find((c) => c.name() === "fit");
+  if (fit && !fit.commands.some((c) => c.name() === "bcrit")) registerFitBcrit(fit, io);
+  if (program.commands.some((c) => c.name() === "pareto")) return;
+  program
+    .command("pareto")
+    .description("the time–compute Pareto frontier of model size, tokens, batch and GPUs for a target loss (McCandlish's S(B), E(B) with a calibrated B_crit); --days picks the cheapest point that meets a deadline")
+    .option("--loss-target <nats>", "the loss to reach, on the loss law's scale (e.g. 2.1 for the Chinchilla laws)")
+    .option("--compute <flops>", "or a budget: the target is the loss of the compute-optimal (N, D) at C = 6ND")
+    .option("--gpu <name>", `accelerator: ${acceleratorNames().join(", ")}`, "h100")
+    .option("--max-gpus <n>", `most GPUs a point may use, in whole 8-GPU nodes (default ${DEFAULT_MAX_GPUS}: Llama 3 405B's scale, arXiv 2407.21783)`)
+    .option("--mfu <fraction>", `model FLOPs utilisation (default ${DEFAULT_MFU}, TorchTitan's measured Llama 3.1 8B on H100)`)
+    .option("--price <usd-per-gpu-hour>", "price per GPU-hour (default: the catalog's, where it has one)")
+    .option("--seq-len <tokens>", "tokens per sequence", "2048")
+    .option("--loss-law <id>", "chinchilla-epoch (default) or chinchilla-hoffmann")
+    .option("--laws <file>", "a fitted-laws file (lmplan fit … --out): its loss law and its bcrit law replace the defaults")
+    .option("--bcrit <source>", 'B_crit calibration: zhang2024 (the shipped fit; the default without a fitted one), fitted (the bcrit entry of --laws), or <B_crit>@<D_min> such as "4M@20B" (one calibrated run, scaled by Power Lines\' D^0.462)')
+    .option("--params-range <lo..hi>", 'model sizes to consider, e.g. "2B..30B" (default: 1.5× the smallest that can reach the target … 2× the compute-optimal)')
+    .option("--sizes <n>", `model sizes on the grid (2 … ${MAX_GRID})`, String(DEFAULT_SIZES))
+    .option("--batches <n>", `batch sizes per model (2 … ${MAX_GRID})`, String(DEFAULT_BATCHES))
+    .option("--max-batch-over-crit <x>", "largest batch as a multiple of B_crit", String(DEFAULT_MAX_BATCH_OVER_CRIT))
+    .option("--days <duration>", 'a deadline such as "14d" or "36h": the cheapest frontier point that meets it')
+    .option("--rows <n>", "frontier rows to print", "12")
+    .option("--json", "print the frontier as JSON (every Pareto point with its plan request, η and λ)")
+    .option("--plot <file.svg>", "draw time vs cost (or compute) of every point, the frontier and the marked points, to an SVG file")
+    .addHelpText("after", "\nExamples:\n  lmplan pareto --loss-target 2.1 --gpu h100\n  lmplan pareto --loss-target 2.1 --max-gpus 1024 --days 14d\n  lmplan fit bcrit runs.csv --out fitted.json && lmplan pareto --compute 1e23 --laws fitted.json")
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const issues: Issue[] = [];
+      const gpuSpec = parseGpuSpec(o.gpu, "gpu");
+      if (!gpuSpec.ok) throw new BadInput(gpuSpec.issues);
+      const accel = findAccelerator(gpuSpec.value.name);
+      if (!accel) throw new BadInput([invalid("gpu", `one of ${acceleratorNames().join(", ")}`, o.gpu)]);
+      if (gpuSpec.value.count !== undefined && o.maxGpus !== undefined) issues.push(conflict(["gpu", "maxGpus"], "--gpu gives a count and --max-gpus another; give the count once"));
+      const maxGpus = gpuSpec.value.count ?? wholeIn("maxGpus", o.maxGpus, DEFAULT_MAX_GPUS, 8, 1e6, "a whole number of GPUs");
+      let lossTarget: number | undefined;
+      if (o.lossTarget !== undefined) {
+        lossTarget = cellNumber(o.lossTarget);
+        if (!(lossTarget > 0 && lossTarget <= 100)) issues.push(invalid("lossTarget", "a loss in nats per token in (0, 100]", o.lossTarget));
+      }
+      let compute: number | undefined;
+      if (o.compute !== undefined) {
+        const c = parseCount(o.compute, "compute", { label: "FLOP count", example: "3e22", unitWords: ["flops", "flop"] });
+        if (!c.ok) issues.push(...c.issues);
+        else compute = c.value;
+      }
+      let mfu = DEFAULT_MFU;
+      if (o.mfu !== undefined) {
+        mfu = cellNumber(o.mfu);
+        if (!(mfu > 0 && mfu <= 1)) issues.push(invalid("mfu", "model FLOPs utilisation, a fraction in (0, 1]", o.mfu));
+      }
+      let price = accel.pricePerHour?.usd;
+      if (o.price !== undefined) {
+        const p = parsePrice(o.price, "price");
+        if (!p.ok) issues.push(...p.issues);
+        else price = p.value;
+      }
+      const seqLen = wholeIn("seqLen", o.seqLen, 2048, 1, 1e7, "a whole number of tokens");
+      const numSizes = wholeIn("sizes", o.sizes, DEFAULT_SIZES, 2, MAX_GRID, "a whole number");
+      const numBatches = wholeIn("batches", o.batches, DEFAULT_BATCHES, 2, MAX_GRID, "a whole number");
+      const rowsWanted = wholeIn("rows", o.rows, 12, 3, 200, "a whole number");
+      const over = cellNumber(o.maxBatchOverCrit ?? String(DEFAULT_MAX_BATCH_OVER_CRIT));
+      if (!(over >= 1 && over <= 1000)) issues.push(invalid("maxBatchOverCrit", "a multiple of B_crit in [1, 1000]", o.maxBatchOverCrit));
+      let deadline: number | undefined;
+      if (o.days !== undefined) {
+        const d = parseDuration(o.days, "days");
+        if (!d.ok) issues.push(...d.issues);
+        else deadline = d.value;
+      }
+      const paramsRange = typeof o.paramsRange === "string" ? parseRange(o.paramsRange) : undefined;
+      const laws = typeof o.laws === "string" ? readLaws(o.laws, io) : undefined;
+      if (o.lossLaw !== undefined && !(typeof o.lossLaw === "string" && o.lossLaw in LOSS_LAWS)) issues.push(invalid("lossLaw", "chinchilla-epoch or chinchilla-hoffmann", o.lossLaw));
+      if (o.lossLaw !== undefined && laws?.loss) issues.push(conflict(["lossLaw", "laws"], "--loss-law and the fitted loss law in --laws both choose the loss law; give one"));
+      if (issues.length > 0) throw new BadInput(issues);
+
+      const lossId = laws?.loss ? "fitted:loss" : ((o.lossLaw as string | undefined) ?? "chinchilla-epoch");
+      const lossParams = laws?.loss ?? (LOSS_LAWS[lossId] as ChinchillaParams);
+      const warnings: Warning[] = [];
+      let bcrit: BcritCalibration | undefined;
+      const source = typeof o.bcrit === "string" ? o.bcrit : laws?.bcrit ? "fitted" : "zhang2024";
+      if (source === "zhang2024") {
+        bcrit = ZHANG_CALIBRATION;
+        if (laws && !laws.bcrit && laws.loss) warnings.push({ code: "assumption", source: "zhang-bcrit", message: "B_crit: your --laws file has a loss law but no bcrit fit; the shipped Zhang et al. calibration is used with your loss law" });
+      } else if (source === "fitted") {
+        // Refused, not guessed: without the user's fit there is no B_crit to use (issue 16).
+        bcrit = laws?.bcrit;
+      } else bcrit = oneRunCalibration(source);
+      if (o.mfu === undefined) warnings.push({ code: "assumption", source: "torchtitan-mfu", message: `MFU ${mfu} assumed at every point (TorchTitan's measured Llama 3.1 8B on H100); pass --mfu with your own measurement` });
+      if (price === undefined) warnings.push({ code: "cost", source: "hardware-catalog", message: `cost: lmplan has no sourced price for the ${accel.title}; the frontier is in compute — pass --price for dollars` });
+
+      const res = paretoFrontier({
+        ...(lossTarget !== undefined ? { lossTarget } : {}),
+        ...(compute !== undefined ? { compute } : {}),
+        loss: { id: lossId, params: lossParams },
+        ...(bcrit ? { bcrit } : {}),
+        peakFlopsPerGpu: accel.peakBf16,
+        mfu,
+        ...(price !== undefined ? { pricePerGpuHour: price } : {}),
+        seqLen,
+        maxGpus,
+        numSizes,
+        numBatches,
+        maxBatchOverCrit: over,
+        ...(paramsRange ? { paramsRange } : {}),
+      });
+      if (!res.ok) {
+        // Name the flag the user can act on for a missing calibration.
+        throw new BadInput(res.issues.map((i) => (i.path[0] === "bcrit" && i.code === "missing" ? { ...i, path: ["bcrit"], expected: `${i.expected}${source === "fitted" ? (laws ? ` (${o.laws} has no bcrit entry)` : " (--bcrit fitted needs --laws)") : ""}` } : i)));
+      }
+      const f = res.value;
+      f.warnings.unshift(...warnings);
+      let deadlineIndex: number | undefined;
+      if (deadline !== undefined) {
+        const pick = cheapestWithin(f, deadline);
+        if (!pick.ok) throw new BadInput(pick.issues);
+        deadlineIndex = pick.value.index;
+      }
+      const base = { gpu: accel.id, seqLen, ...(o.mfu !== undefined ? { mfu } : {}), ...(o.price !== undefined && price !== undefined ? { price } : {}), ...(lossId === "chinchilla-hoffmann" ? { lossLaw: lossId } : {}) };
+      const fitted = laws?.loss ? { fittedLaws: { loss: laws.raw.loss } } : {};
+      const planOf = (q: FrontierPoint): Plan | undefined => {
+        const p = planPoint(q, { ...base, ...fitted });
+        return p.ok ? p.value : undefined;
+      };
+      if (typeof o.plot === "string") {
+        const money = price !== undefined;
+        const y = (q: FrontierPoint) => (money ? (q.costUsd as number) : q.flops);
+        const h = (q: FrontierPoint) => q.seconds / 3600;
+        const kinds = ["every (N, batch)", "Pareto frontier", `fastest · knee · cheapest${deadlineIndex !== undefined ? " · deadline" : ""}`];
+        const markedIdx = [...new Set([...Object.values(f.marks), ...(deadlineIndex !== undefined ? [deadlineIndex] : [])])];
+        // Points far above the frontier would squash it: those costing over 1.5× the fastest are not drawn.
+        const yCap = 1.5 * y(f.pareto[0] as FrontierPoint);
+        // Drawn in order: every point, then the frontier over it, then the marked points on top.
+        const dots: Row[] = [
+          ...f.candidates.filter((q) => y(q) <= yCap).map((q) => ({ hours: h(q), y: y(q), kind: kinds[0] as string })),
+          ...f.pareto.map((q) => ({ hours: h(q), y: y(q), kind: kinds[1] as string })),
+          ...markedIdx.map((i) => ({ hours: h(f.pareto[i] as FrontierPoint), y: y(f.pareto[i] as FrontierPoint), kind: kinds[2] as string })),
+        ];
+        const along = ["N (parameters)", "batch (tokens)", "B_crit (tokens)", "GPUs"];
+        const lines: Row[] = f.pareto.flatMap((q) => [
+          { hours: h(q), v: q.N, what: along[0] as string },
+          { hours: h(q), v: q.batchTokens, what: along[1] as string },
+          { hours: h(q), v: q.BcritTokens, what: along[2] as string },
+          { hours: h(q), v: q.gpus, what: along[3] as string },
+        ]);
+        await writePlot(o.plot, [
+          { title: `Time vs ${money ? "cost" : "compute"} to loss ${s4(f.lossTarget)} (${f.lossLaw}, ${f.bcrit.id}): points ≤ 1.5× the fastest's`, x: { label: "wall-clock (hours)", log: true }, y: { label: money ? "cost (USD)" : "compute (FLOPs)", log: true }, dots: { data: dots, x: "hours", y: "y", stroke: "kind", r: 2 }, series: kinds },
+          { title: "Along the frontier: model size, batch, B_crit and GPUs against wall-clock", x: { label: "wall-clock (hours)", log: true }, y: { label: "count", log: true }, lines: [{ data: lines, x: "hours", y: "v", z: "what" }], series: along },
+        ], io);
+      }
+      if (o.json) {
+        // A plan for every Pareto point (≈ 1 ms each) up to MAX_JSON_PLANS of them; past that, the marked ones.
+        const planAll = f.pareto.length <= MAX_JSON_PLANS;
+        const pareto = f.pareto.map((q, i) => {
+          const marks = markNames(f, i, deadlineIndex);
+          const pl = planAll || marks.length > 0 ? planOf(q) : undefined;
+          return {
+            ...q,
+            marks,
+            request: pointRequest(q, base),
+            ...(pl ? { plan: { hiddenLr: pl.optimizer.hiddenLr.value, weightDecay: pl.optimizer.weightDecay.value, tauOpt: pl.optimizer.tauOpt.value, warmupSteps: pl.schedule.warmupSteps.value, schedule: pl.schedule.spec.kind, memoryFits: pl.memory.fits, seconds: pl.hardware.seconds.value } } : {}),
+          };
+        });
+        const { candidates, ...rest } = f;
+        io.out(`${JSON.stringify({ kind: "pareto", ...rest, candidates: candidates.length, pareto, ...(deadlineIndex !== undefined ? { deadline: { seconds: deadline, index: deadlineIndex } } : {}) }, null, 2)}\n`);
+        return;
+      }
+      const idx = pickRows(f, rowsWanted, deadlineIndex);
+      const rows: Row_[] = idx.map((i) => {
+        const q = f.pareto[i] as FrontierPoint;
+        const pl = planOf(q);
+        return { index: i, point: q, marks: markNames(f, i, deadlineIndex), ...(pl ? { plan: pl } : {}) };
+      });
+      io.out(renderPareto(f, rows, { gpuTitle: accel.title, mfu, ...(price !== undefined ? { price } : {}), maxGpus: Math.floor(maxGpus / 8) * 8, ...(deadline !== undefined && deadlineIndex !== undefined ? { deadline: { seconds: deadline, index: deadlineIndex } } : {}), base, ...(typeof o.laws === "string" && laws?.loss ? { lawsFlag: o.laws } : {}) }));
+    });
+}
