@@ -15,7 +15,7 @@ describe("law metadata", () => {
 
   it("marks the secondary-source laws unverified (SCIENCE.md [S])", () => {
     const unverified = LAWS.filter((l) => !l.verified).map((l) => l.id).sort();
-    expect(unverified).toEqual(["deepseek", "kaplan-loss", "porian", "power-lines-batch", "power-lines-bcrit", "power-lines-tau"]);
+    expect(unverified).toEqual(["deepseek", "kaplan-loss", "porian", "power-lines-batch", "power-lines-bcrit", "power-lines-tau", "zhang-bcrit"]);
   });
 
   it("returns the value and a warning naming the range when extrapolating", () => {

@@ -2,10 +2,9 @@
  * `lmplan fit …`: read a sweep, fit a law, print it, and optionally write it to a fitted-laws file
  * that `lmplan plan --laws` reads.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import { BadInput } from "./shared.js";
+import { existingFitted, readText, writeFitted, writePlot } from "./files.js";
 import type { Row } from "./plot.js";
 import { invalid } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
@@ -23,7 +22,7 @@ import { lrArray, type ScheduleSpec } from "../schedules/schedule.js";
 import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
 import { cellNumber, detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
-import { renderFigure, type Panel } from "./plot.js";
+import type { Panel } from "./plot.js";
 
 export interface FitIo {
   out: (s: string) => void;
@@ -35,29 +34,9 @@ export interface FitIo {
 export class FitInputError extends BadInput {}
 
 
-/** What a file-system error code means, for messages. */
-const FS_WHAT: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EISDIR: "is a directory",
-  ENOTDIR: "a part of the path is not a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on the device",
-  ENAMETOOLONG: "file name too long",
-};
-
-function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return code === undefined ? "unreadable" : `${code}${FS_WHAT[code] ? `: ${FS_WHAT[code]}` : ""}`;
-}
 
 function readInput(file: string, io: FitIo, field = "file"): string {
-  try {
-    return file === "-" ? io.readStdin() : readFileSync(file, "utf8");
-  } catch (e) {
-    throw new FitInputError([invalid(field, "a readable CSV or JSONL file", `${file} (${fsReason(e)})`)]);
-  }
+  return readText(file, io, field, "a readable CSV or JSONL file");
 }
 
 function load(file: string, columns: ColumnSpec[], mapText: string | undefined, skipBad: boolean, io: FitIo): { table: Table; skipped: string[] } {
@@ -89,52 +68,6 @@ function progress(io: FitIo, label: string) {
   };
 }
 
-type FittedDoc = { lmplanFitVersion: 1; laws: Record<string, unknown> };
-
-/**
- * The fitted-laws file --out adds to: a new file, or one lmplan fit wrote (lmplanFitVersion 1), which
- * it merges into. Any other existing file (a saved plan, a CSV) is refused unless --force replaces it
- * (issue 10: --out once overwrote any JSON file). Checked before the fit runs and again when writing.
- */
-function existingFitted(path: string, force: boolean): FittedDoc | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException)?.code !== "ENOENT") throw new FitInputError([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
-    // A new file: its folder must exist, checked now rather than after the fit has run.
-    let folder: ReturnType<typeof statSync> | undefined;
-    try {
-      folder = statSync(dirname(path));
-    } catch (e2) {
-      throw new FitInputError([invalid("out", "a writable file path for the fitted laws (in an existing folder)", `${path} (${fsReason(e2)})`)]);
-    }
-    if (!folder.isDirectory()) throw new FitInputError([invalid("out", "a writable file path for the fitted laws (in an existing folder)", `${path} (ENOTDIR: ${FS_WHAT.ENOTDIR})`)]);
-    return undefined;
-  }
-  let prev: unknown;
-  try {
-    prev = JSON.parse(text);
-  } catch {
-    prev = undefined;
-  }
-  const p = prev as Partial<FittedDoc> | undefined;
-  if (p && typeof p === "object" && p.lmplanFitVersion === 1 && typeof p.laws === "object" && p.laws !== null && !Array.isArray(p.laws)) return p as FittedDoc;
-  if (force) return undefined;
-  const what = prev === undefined ? "not JSON" : (prev as { lmplanPlanVersion?: unknown })?.lmplanPlanVersion !== undefined ? "an lmplan plan" : "JSON that is not a fitted-laws file";
-  throw new FitInputError([invalid("out", "a new file, or a fitted-laws file written by lmplan fit --out (lmplanFitVersion 1) to add to; pass --force to replace another file", `${path} (${what})`)]);
-}
-
-function writeFitted(path: string, key: string, value: unknown, force: boolean): void {
-  const doc: FittedDoc = existingFitted(path, force) ?? { lmplanFitVersion: 1, laws: {} };
-  doc.laws[key] = value;
-  try {
-    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-  } catch (e) {
-    throw new FitInputError([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
-  }
-}
-
 export function renderLossFit(r: LossFitReport, skipped: string[]): string {
   const p = r.fit.params;
   const ref: Record<string, number> = { A: EPOCH_PARAMS.A, B: EPOCH_PARAMS.B, E: EPOCH_PARAMS.E, alpha: EPOCH_PARAMS.alpha, beta: EPOCH_PARAMS.beta };
@@ -161,15 +94,6 @@ export function renderLossFit(r: LossFitReport, skipped: string[]): string {
   return `${out.join("\n")}\n`;
 }
 
-async function writePlot(path: string, panels: Panel[], io: FitIo): Promise<void> {
-  const svg = await renderFigure(panels);
-  try {
-    writeFileSync(path, svg);
-  } catch (e) {
-    throw new FitInputError([invalid("plot", "a writable file path", `${path} (${(e as NodeJS.ErrnoException).code ?? "unwritable"})`)]);
-  }
-  io.err(`wrote ${path}\n`);
-}
 
 /** A whole-number option in [0, max], written as a plain decimal ("0x10" is not 16). */
 function boundedInt(name: string, v: string | undefined, dflt: number, max: number, what = "a whole number"): number {
@@ -360,7 +284,7 @@ function withCommonOptions(cmd: Command, o: { mapFields: string; plot: string; b
 }
 
 export function registerFit(program: Command, io: FitIo): void {
-  const fit = program.command("fit").description("fit the published laws to your own runs: loss, lr-batch, timescale, curves");
+  const fit = program.command("fit").description("fit the published laws to your own runs: loss, lr-batch, timescale, curves, bcrit");
   withCommonOptions(
     fit
       .command("loss <file>")

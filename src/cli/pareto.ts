@@ -2,10 +2,8 @@
  * `lmplan pareto` (the time–compute frontier under a deadline) and `lmplan fit bcrit` (the critical
  * batch from steps-to-target runs). Thin: parse flags → src/fit/bcrit.ts, src/plan/pareto.ts → text.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Command } from "commander";
-import { z } from "zod";
+import * as z from "zod";
 import { conflict, invalid, missing, type Issue } from "../errors.js";
 import { BCRIT_DEFINITION, fitBcrit, MAX_BCRIT_RUNS, stepsAt, type BatchRun, type BcritReport } from "../fit/bcrit.js";
 import { MAX_BOOTSTRAP } from "../fit/random.js";
@@ -39,89 +37,12 @@ import { FittedLawsSchema } from "../plan/request.js";
 import type { Plan } from "../plan/types.js";
 import { formatCount, formatDuration, formatFlops, formatSig, formatUsd } from "../units/format.js";
 import { parseCount, parseDuration, parseGpuSpec, parsePrice } from "../units/parse.js";
-import { SECONDS_PER_DAY } from "../units/types.js";
 import { BadInput, type Io } from "./shared.js";
+import { existingFitted, readText, writeFitted, writePlot } from "./files.js";
 import type { Panel, Row } from "./plot.js";
 
 const s4 = (x: number) => formatSig(x, 4);
 const s3 = (x: number) => formatSig(x, 3);
-
-// ---- files (the same rules as src/cli/fit.ts: a fitted-laws file is merged, another file refused) ----
-
-const FS_WHAT: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EISDIR: "is a directory",
-  ENOTDIR: "a part of the path is not a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on the device",
-};
-
-function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return code === undefined ? "unreadable" : `${code}${FS_WHAT[code] ? `: ${FS_WHAT[code]}` : ""}`;
-}
-
-function readText(file: string, io: Io, field: string, what: string): string {
-  try {
-    return file === "-" ? io.readStdin() : readFileSync(file, "utf8");
-  } catch (e) {
-    throw new BadInput([invalid(field, what, `${file} (${fsReason(e)})`)]);
-  }
-}
-
-type FittedDoc = { lmplanFitVersion: 1; laws: Record<string, unknown> };
-
-/** An existing fitted-laws file to merge into, undefined for a new file; any other file refused unless force. */
-function existingFitted(path: string, force: boolean): FittedDoc | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException)?.code !== "ENOENT") throw new BadInput([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
-    let dirOk = false;
-    try {
-      dirOk = statSync(dirname(path)).isDirectory();
-    } catch {
-      dirOk = false;
-    }
-    if (!dirOk) throw new BadInput([invalid("out", "a writable file path for the fitted laws (in an existing folder)", path)]);
-    return undefined;
-  }
-  let prev: unknown;
-  try {
-    prev = JSON.parse(text);
-  } catch {
-    prev = undefined;
-  }
-  const p = prev as Partial<FittedDoc> | undefined;
-  if (p && typeof p === "object" && p.lmplanFitVersion === 1 && typeof p.laws === "object" && p.laws !== null && !Array.isArray(p.laws)) return p as FittedDoc;
-  if (force) return undefined;
-  const what = prev === undefined ? "not JSON" : "JSON that is not a fitted-laws file";
-  throw new BadInput([invalid("out", "a new file, or a fitted-laws file written by lmplan fit --out (lmplanFitVersion 1) to add to; pass --force to replace another file", `${path} (${what})`)]);
-}
-
-function writeFitted(path: string, key: string, value: unknown, force: boolean): void {
-  const doc: FittedDoc = existingFitted(path, force) ?? { lmplanFitVersion: 1, laws: {} };
-  doc.laws[key] = value;
-  try {
-    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
-  } catch (e) {
-    throw new BadInput([invalid("out", "a writable file path for the fitted laws", `${path} (${fsReason(e)})`)]);
-  }
-}
-
-async function writePlot(path: string, panels: Panel[], io: Io): Promise<void> {
-  const { renderFigure } = await import("./plot.js");
-  const svg = await renderFigure(panels);
-  try {
-    writeFileSync(path, svg);
-  } catch (e) {
-    throw new BadInput([invalid("plot", "a writable file path", `${path} (${fsReason(e)})`)]);
-  }
-  io.err(`wrote ${path}\n`);
-}
 
 /** A whole number in [lo, hi], written as a plain decimal. */
 function wholeIn(name: string, v: unknown, dflt: number, lo: number, hi: number, what: string): number {
@@ -385,7 +306,7 @@ function parseRange(v: string): [number, number] {
   return [lo.value, hi.value];
 }
 
-interface Row_ {
+interface TableRow {
   index: number;
   point: FrontierPoint;
   marks: string[];
@@ -421,7 +342,7 @@ function cliFlags(req: Record<string, unknown>): string {
     .join(" ");
 }
 
-function renderPareto(f: Frontier, rows: Row_[], ctx: { gpuTitle: string; mfu: number; price?: number; maxGpus: number; deadline?: { seconds: number; index: number }; base: Parameters<typeof pointRequest>[1]; lawsFlag?: string }): string {
+function renderPareto(f: Frontier, rows: TableRow[], ctx: { gpuTitle: string; mfu: number; price?: number; maxGpus: number; deadline?: { seconds: number; index: number }; base: Parameters<typeof pointRequest>[1]; lawsFlag?: string }): string {
   const money = ctx.price !== undefined;
   const out: string[] = [];
   out.push(
@@ -654,7 +575,7 @@ export function registerPareto(program: Command, io: Io): void {
         return;
       }
       const idx = pickRows(f, rowsWanted, deadlineIndex);
-      const rows: Row_[] = idx.map((i) => {
+      const rows: TableRow[] = idx.map((i) => {
         const q = f.pareto[i] as FrontierPoint;
         const pl = planOf(q);
         return { index: i, point: q, marks: markNames(f, i, deadlineIndex), ...(pl ? { plan: pl } : {}) };

@@ -1,4 +1,5 @@
 /** Every published law lmplan implements, one file each. Adding a law is adding a file and a line here. */
+import { zhangBcrit } from "./bcrit-zhang.js";
 import { chinchillaEpoch } from "./chinchilla-epoch.js";
 import { chinchillaHoffmann } from "./chinchilla-hoffmann.js";
 import { dataConstrained } from "./data-constrained.js";
@@ -29,6 +30,7 @@ export { powerLinesBcrit } from "./power-lines-bcrit.js";
 export { powerLinesTau } from "./power-lines-tau.js";
 export { powerScheduler, POWER_SCHEDULER_CHOSEN, POWER_SCHEDULER_EQ5 } from "./power-scheduler.js";
 export { stepLaw } from "./step-law.js";
+export { zhangBcrit, ZHANG_BCRIT } from "./bcrit-zhang.js";
 
 export const LAWS: readonly AnyLaw[] = [
   powerLinesTau,
@@ -36,6 +38,7 @@ export const LAWS: readonly AnyLaw[] = [
   powerLinesBcrit,
   mccandlish,
   kaplanBcrit,
+  zhangBcrit,
   kaplanLoss,
   chinchillaEpoch,
   chinchillaHoffmann,

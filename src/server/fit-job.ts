@@ -4,7 +4,7 @@
  * holds the event loop; the same function runs inline where no worker is available.
  */
 import { formatIssue, invalid, type Issue } from "../errors.js";
-import { fitLoss, LOSS_COLUMNS, lossFitCurves } from "../fit/loss.js";
+import { fitLoss, LOSS_COLUMNS, lossFitCurves, lossPoints } from "../fit/loss.js";
 import { detectFormat, readTable } from "../io/table.js";
 
 export interface FitJob {
@@ -37,13 +37,15 @@ export function runFitJob(job: FitJob): FitAnswer {
   const t = readTable(text, /ndjson|jsonl/.test(job.mediaType) ? "jsonl" : detectFormat("", text), LOSS_COLUMNS);
   if (!t.ok) return bad(t.issues);
   if (t.value.rejected.length > 0) return bad(t.value.rejected.map((r) => r.issue));
-  if (t.value.headers.D === undefined && t.value.headers.C === undefined) return bad([invalid("D", "a tokens column (D) or a compute column (C)", "neither")]);
-  const rows = t.value.rows.length;
+  const lp = lossPoints(t.value);
+  if (lp === undefined) return bad([invalid("D", "a tokens column (D) or a compute column (C)", "neither")]);
+  if (lp.rejected.length > 0) return bad(lp.rejected.map((r) => r.issue));
+  const rows = lp.points.length;
   if (rows > MAX_FIT_ROWS) return bad([invalid("body", `at most ${MAX_FIT_ROWS} runs per fit over HTTP (the CLI's lmplan fit loss takes more)`, `${rows} runs`)]);
   if (rows * (bootstrap + 1) > MAX_FIT_WORK) {
     return bad([invalid("bootstrap", `at most ${Math.floor(MAX_FIT_WORK / rows) - 1} resamples for ${rows} runs (runs × (bootstrap + 1) ≤ ${MAX_FIT_WORK})`, bootstrap)]);
   }
-  const points = t.value.rows.map((r) => ({ N: r.N as number, D: r.D ?? (r.C as number) / (6 * (r.N as number)), L: r.L as number }));
+  const points = lp.points;
   const res = fitLoss(points, { dropHighest: 0, bootstrap, seed: 1 });
   if (!res.ok) return bad(res.issues);
   const p = res.value.fit.params;

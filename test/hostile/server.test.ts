@@ -1,7 +1,10 @@
 // Issue 10's server defects, each as a regression test named after it: a request that froze the server,
 // fits that held the event loop, 500s from malformed bodies, and a server any web page could reach.
-import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../src/cli/main.js";
+import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/server/app.js";
 import { FitQueue } from "../../src/server/fit-queue.js";
 import { checkBindHost, listen, SERVER_LIMITS } from "../../src/server/node.js";
@@ -172,4 +175,37 @@ describe("any web page could reach the server", () => {
   });
 });
 
-afterAll(() => undefined);
+describe("the CLI's shells exit 2 on bad input, never 1", () => {
+  const cli = async (args: string[]) => {
+    let err = "";
+    const code = await main(args, { out: () => undefined, err: (s) => (err += s), readStdin: () => "" });
+    return { code, err };
+  };
+  it("serve --host with a bad address exits 2 naming the host (was exit 1: getaddrinfo ENOTFOUND)", async () => {
+    const r = await cli(["serve", "--host", "not a host", "--port", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^lmplan: host: expected an IP address to bind/);
+  });
+  it("plan --input with JSON nested 5,000 deep exits 2 (was exit 1: maximum call stack size exceeded)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lmplan-deep-"));
+    try {
+      const f = join(dir, "deep.json");
+      writeFileSync(f, `{"params":${"[".repeat(5000)}${"]".repeat(5000)}}`);
+      const r = await cli(["plan", "--input", f]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^lmplan: input: expected JSON nested at most 32 levels deep/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it("plan --params 30T is an error naming the reachable sizes, not a 6.7M-parameter model", async () => {
+    const r = await cli(["plan", "--params", "30T", "--tpp", "20"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^lmplan: params: expected a size lmplan's shape rule can reach .*6\.697M … 23\.2T parameters/);
+  });
+  it("a file the user names that cannot be read exits 2 naming the path", async () => {
+    const r = await cli(["plan", "--input", "/nonexistent/req.json"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/\/nonexistent\/req\.json/);
+  });
+});
