@@ -26,14 +26,23 @@ const TORCHTITAN_KEYS: Record<string, string[]> = {
   training: ["dataset", "dataset_path", "local_batch_size", "global_batch_size", "seq_len", "max_norm", "steps", "enable_cpu_offload", "dtype", "mixed_precision_param", "mixed_precision_reduce", "gc_freq", "gc_debug", "dataloader"],
   parallelism: ["data_parallel_replicate_degree", "data_parallel_shard_degree", "fsdp_reshard_after_forward", "tensor_parallel_degree", "pipeline_parallel_degree", "context_parallel_degree", "expert_parallel_degree"],
   activation_checkpoint: ["mode", "selective_ac_option", "early_stop", "memory_budget", "preserve_rng_state", "determinism_check", "debug"],
+  checkpoint: ["enable", "folder", "interval", "initial_load_path", "initial_load_model_only", "last_save_model_only", "export_dtype", "async_mode", "keep_latest_k", "load_step", "exclude_from_loading", "enable_first_step_checkpoint", "create_seed_checkpoint", "load_only"],
 };
 // karpathy/nanoGPT@3adf61e1 train.py: the globals configurator.py may override
 const NANOGPT_KEYS = ["out_dir", "eval_interval", "log_interval", "eval_iters", "eval_only", "always_save_checkpoint", "init_from", "wandb_log", "wandb_project", "wandb_run_name", "dataset", "gradient_accumulation_steps", "batch_size", "block_size", "n_layer", "n_head", "n_embd", "dropout", "bias", "learning_rate", "max_iters", "weight_decay", "beta1", "beta2", "grad_clip", "decay_lr", "warmup_iters", "lr_decay_iters", "min_lr", "backend", "device", "dtype", "compile"];
 // Cerebras/modelzoo@f1fd1e09: model keys used by models/nlp/btlm/configs/params_btlm_2p7b_8k.yaml and
 // models/nlp/llama/configs/params_code_llama_70b.yaml (rotary_dim, norm_type, attention_module,
-// extra_attention_params), plus alibi_scaling (tools/checkpoint_converters/btlm_hf_cs.py)
-const CEREBRAS_MODEL_KEYS = ["name", "hidden_size", "position_embedding_type", "rotary_dim", "share_embedding_weights", "max_position_embeddings", "vocab_size", "num_hidden_layers", "dropout_rate", "norm_type", "num_heads", "attention_type", "attention_module", "extra_attention_params", "attention_dropout_rate", "use_projection_bias_in_attention", "use_ffn_bias_in_attention", "filter_size", "nonlinearity", "use_ffn_bias", "embedding_initializer", "initializer", "output_layer_initializer", "use_bias_in_output", "mup_base_hidden_size", "mup_base_filter_size", "embeddings_scale", "output_logits_alpha", "scale_qk_dot_by_d", "alibi_scaling"];
+// extra_attention_params), plus alibi_scaling (tools/checkpoint_converters/btlm_hf_cs.py) and
+// initializer_range, ffn_output_layer_initializer (models/nlp/gpt2/gpt2_model.py GPT2LMHeadModelConfig)
+const CEREBRAS_MODEL_KEYS = ["initializer_range", "ffn_output_layer_initializer", "name", "hidden_size", "position_embedding_type", "rotary_dim", "share_embedding_weights", "max_position_embeddings", "vocab_size", "num_hidden_layers", "dropout_rate", "norm_type", "num_heads", "attention_type", "attention_module", "extra_attention_params", "attention_dropout_rate", "use_projection_bias_in_attention", "use_ffn_bias_in_attention", "filter_size", "nonlinearity", "use_ffn_bias", "embedding_initializer", "initializer", "output_layer_initializer", "use_bias_in_output", "mup_base_hidden_size", "mup_base_filter_size", "embeddings_scale", "output_logits_alpha", "scale_qk_dot_by_d", "alibi_scaling"];
 const MEGATRON_FLAGS = new Set(readFileSync(new URL("./fixtures/megatron_flags.txt", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("--")));
+
+/** The tokens a config's own run trains: the first context stage's when the plan has stages (the later ones are resumed runs). */
+function firstRunTokens(p: Plan): number {
+  const st = p.context?.stages ?? [];
+  const first = st[0];
+  return st.length > 1 && first ? (first.steps ?? 0) * (first.batchSeqs ?? 0) * first.seqLen : p.batch.tokensTrained.value;
+}
 
 const percentSteps = (T: number) => Array.from({ length: 101 }, (_, k) => Math.min(Math.round((k * T) / 100), T - 1));
 
@@ -60,14 +69,17 @@ describe.each(PLANS)("%s", (_name, p) => {
       for (const k of Object.keys(values)) expect(TORCHTITAN_KEYS[section], `${section}.${k}`).toContain(k);
     }
     const t = doc.training as { steps: number; global_batch_size: number; seq_len: number; local_batch_size: number };
-    expect(t.steps * t.global_batch_size * t.seq_len).toBe(p.batch.tokensTrained.value);
+    expect(t.steps * t.global_batch_size * t.seq_len).toBe(firstRunTokens(p));
     expect(t.global_batch_size % (t.local_batch_size * (doc.parallelism?.data_parallel_shard_degree as number))).toBe(0);
     const s = doc.lr_scheduler as Record<string, number | string>;
     const o = doc.optimizer as { lr: number };
-    // TorchTitan v0.2.2 linear_warmup_stable_decay, independently
-    const total = t.steps;
+    // TorchTitan v0.2.2 linear_warmup_stable_decay, independently: total_steps if set, else training.steps;
+    // decay_steps = round(total × decay_ratio), Python's round (half to even)
+    const total = (s.total_steps as number | undefined) ?? t.steps;
+    expect(total).toBe(p.batch.steps.value);
     const warmup = s.warmup_steps as number;
-    const decay = s.decay_ratio !== undefined ? Math.min(Math.round(total * (s.decay_ratio as number)), total - warmup) : total - warmup;
+    const pyRound = (x: number) => (x - Math.floor(x) === 0.5 ? (Math.floor(x) % 2 === 0 ? Math.floor(x) : Math.ceil(x)) : Math.round(x));
+    const decay = s.decay_ratio !== undefined ? Math.min(pyRound(total * (s.decay_ratio as number)), total - warmup) : total - warmup;
     const stable = total + 1 - warmup - decay;
     const lr = (step: number) => {
       if (step < warmup) return (o.lr * (step + 1)) / warmup;
@@ -91,7 +103,8 @@ describe.each(PLANS)("%s", (_name, p) => {
     const flags = [...r.text.matchAll(/^\s+(--[a-z0-9-]+)/gm)].map((m) => m[1] as string);
     for (const f of flags) expect(MEGATRON_FLAGS.has(f), f).toBe(true);
     const val = (f: string) => Number(new RegExp(`${f} ([0-9.e+-]+)`).exec(r.text)?.[1]);
-    expect(val("--train-iters") * val("--global-batch-size") * val("--seq-length")).toBe(p.batch.tokensTrained.value);
+    expect(val("--train-iters") * val("--global-batch-size") * val("--seq-length")).toBe(firstRunTokens(p));
+    expect(val("--lr-decay-iters")).toBe(p.batch.steps.value);
     expect(r.text).not.toMatch(/--lr-wsd-decay-style exponential/);
     // Megatron get_lr, independently; hidden LR = lr / width_mult under --use-mup
     const width = /--use-mup/.test(r.text) ? p.model.spec.dModel / val("--mup-base-hidden-size") : 1;
@@ -151,7 +164,7 @@ describe.each(PLANS)("Cerebras: %s", (_name, p) => {
     if (!r) throw new Error("emitter");
     const doc = parseYaml(r.text) as { trainer: { init: { model: Record<string, unknown>; schedulers: { SequentialLR: { schedulers: Record<string, { initial_learning_rate: number; end_learning_rate: number; total_iters: number }>[] } }[]; loop: { max_steps: number } }; fit: { train_dataloader: { batch_size: number } } } };
     for (const k of Object.keys(doc.trainer.init.model)) expect(CEREBRAS_MODEL_KEYS, k).toContain(k);
-    expect(doc.trainer.init.loop.max_steps * doc.trainer.fit.train_dataloader.batch_size * p.batch.seqLen.value).toBe(p.batch.tokensTrained.value);
+    expect(doc.trainer.init.loop.max_steps * doc.trainer.fit.train_dataloader.batch_size * p.batch.seqLen.value).toBe(firstRunTokens(p));
     // SequentialLR of LinearLR / CosineDecayLR, each interpolating over its own total_iters
     const phases = doc.trainer.init.schedulers[0]?.SequentialLR.schedulers.map((x) => Object.entries(x)[0] as [string, { initial_learning_rate: number; end_learning_rate: number; total_iters: number }]) ?? [];
     const m = doc.trainer.init.model;
@@ -221,7 +234,7 @@ describe("Megatron μP and data", () => {
 //   nanotron    huggingface/nanotron@2411b022 src/nanotron/helpers.py lr_scheduler_builder
 
 // huggingface/transformers@00349ae8 src/transformers/training_args.py: TrainingArguments fields (subset that matters here)
-const HF_KEYS = ["output_dir", "per_device_train_batch_size", "num_train_epochs", "max_steps", "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "optim", "optim_args", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon", "gradient_accumulation_steps", "max_grad_norm", "bf16", "fp16", "tf32", "gradient_checkpointing", "gradient_checkpointing_kwargs", "torch_compile"];
+const HF_KEYS = ["save_strategy", "save_steps", "output_dir", "per_device_train_batch_size", "num_train_epochs", "max_steps", "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "optim", "optim_args", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon", "gradient_accumulation_steps", "max_grad_norm", "bf16", "fp16", "tf32", "gradient_checkpointing", "gradient_checkpointing_kwargs", "torch_compile"];
 const HF_SCHEDULERS = ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay"];
 // Lightning-AI/litgpt@26857050: pretrain.py setup() parameters; args.py TrainArgs; config.py Config (fields used)
 const LITGPT_KEYS = ["model_name", "model_config", "out_dir", "precision", "initial_checkpoint_dir", "resume", "data", "train", "eval", "log", "optimizer", "devices", "num_nodes", "tokenizer_dir", "logger_name", "seed"];
@@ -341,9 +354,11 @@ describe.each(PLANS)("more trainers: %s", (_name, p) => {
     expect(doc.optimizer.name).toBe("decoupled_adamw");
     expect(doc.optimizer.weight_decay / doc.optimizer.lr).toBeCloseTo(p.optimizer.weightDecay.value, 8);
     const ba = (x: unknown) => Number(/^(\d+)ba$/.exec(String(x))?.[1]);
-    const T = ba(doc.max_duration);
-    expect(T * (doc.global_train_batch_size as number) * (doc.max_seq_len as number)).toBe(p.batch.tokensTrained.value);
+    expect(ba(doc.max_duration) * (doc.global_train_batch_size as number) * (doc.max_seq_len as number)).toBe(firstRunTokens(p));
     const s = doc.scheduler;
+    // Composer schedulers run over t_max (default 1dur = max_duration)
+    const T = s.t_max !== undefined ? ba(s.t_max) : ba(doc.max_duration);
+    expect(T).toBe(p.batch.steps.value);
     const W = ba(s.t_warmup);
     const f = (t: number) => {
       if (t < W) return t / W;
@@ -372,7 +387,7 @@ describe.each(PLANS)("more trainers: %s", (_name, p) => {
     for (const k of Object.keys(l)) expect(NANOTRON_KEYS.learning_rate_scheduler, k).toContain(k);
     expect(l.min_decay_lr).toBeDefined();
     const t = doc.tokens;
-    expect(t.train_steps * t.micro_batch_size * t.batch_accumulation_per_replica * doc.parallelism.dp * t.sequence_length).toBe(p.batch.tokensTrained.value);
+    expect(t.train_steps * t.micro_batch_size * t.batch_accumulation_per_replica * doc.parallelism.dp * t.sequence_length).toBe(firstRunTokens(p));
     const [lr0, W, start, D, floor] = [l.learning_rate, l.lr_warmup_steps, l.lr_decay_starting_step, l.lr_decay_steps, l.min_decay_lr] as number[];
     const lr = (k: number) => {
       if (W === 0 && D === 0) return lr0 as number;

@@ -11,7 +11,7 @@ export function registerEmit(program: Command, io: Io): void {
     .description(`write the plan as a trainer config: ${EMITTERS.map((e) => e.id).join(", ")} (config on stdout; warnings, notes and the schedule check on stderr)`)
     .requiredOption("--format <trainer>", `trainer format: ${EMITTERS.map((e) => e.id).join(", ")}`)
     .option("--plan <file>", "a plan from lmplan plan --json (- for stdin) instead of plan options, checked field by field; with --gpus, its batch is re-split over that many GPUs")
-    .option("--strict", "refuse when the trainer cannot follow the plan's schedule within 1% of the peak LR")
+    .option("--strict", "refuse when the trainer cannot follow the plan's schedule within 1% of the peak LR, cannot express a setting of the plan, or the config holds a placeholder its before-you-launch list does not name")
     .option("--allow-oom", "write the config even when the plan needs more memory per GPU than the accelerator has (emit refuses by default)");
   addPlanOptions(emitCmd);
   emitCmd.action((opts: Record<string, unknown>) => {

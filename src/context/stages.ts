@@ -117,7 +117,15 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
   if (issues.length > 0) return { ok: false, issues };
   const warnings: Warning[] = [];
   const stages: StagePlan[] = [];
+  // When the tokens are a whole number T of steps at batchTokens, stage boundaries are rounded on the
+  // cumulative share so the stages' steps add up to exactly T (a ceiling per stage gave T + 1 for
+  // BTLM-3B-8K's 2k→8k split).
+  const wholeSteps = o.tokens !== undefined && o.batchTokens !== undefined ? o.tokens / o.batchTokens : NaN;
+  const totalSteps = Math.abs(wholeSteps - Math.round(wholeSteps)) < 1e-9 ? Math.round(wholeSteps) : undefined;
+  let cumShare = 0;
   for (const st of o.stages) {
+    const before = cumShare;
+    cumShare += st.share;
     const row: StagePlan = { seqLen: st.seqLen, share: st.share };
     let batchSeqs: number | undefined;
     if (o.batchTokens !== undefined) {
@@ -131,7 +139,12 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
     }
     if (o.tokens !== undefined) {
       row.tokens = st.share * o.tokens;
-      if (batchSeqs !== undefined) row.steps = Math.ceil(row.tokens / (batchSeqs * st.seqLen));
+      if (batchSeqs !== undefined) {
+        row.steps =
+          totalSteps !== undefined && batchSeqs * st.seqLen === o.batchTokens
+            ? Math.round(Math.min(1, cumShare) * totalSteps) - Math.round(before * totalSteps)
+            : Math.ceil(row.tokens / (batchSeqs * st.seqLen));
+      }
     }
     if (o.spec) {
       const f = flopsPerToken(o.spec, st.seqLen);

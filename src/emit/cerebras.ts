@@ -6,15 +6,22 @@
  * tools/checkpoint_converters/btlm_hf_cs.py).
  * μP: the config holds the base values (η_base in the schedulers, σ_base in the initializers) and
  * modelzoo applies the width scaling; the hidden LR is η_base · mup_base_hidden_size / hidden_size.
+ * Initializers as models/nlp/gpt2/gpt2_model.py @ f1fd1e09 derives them (μP branch): `initializer` ×
+ * m_d^−½ for QKV and FFN-in, `output_layer_initializer` × m_d^−½ × (2L)^−½ for attention-out, and
+ * `ffn_output_layer_initializer` × (filter_size / mup_base_filter_size)^−½ × (2L)^−½ for FFN-out — which
+ * falls back to initializer_range (0.02) when left out, so it is written; outside μP no depth scaling is
+ * applied to a given output_layer_initializer, so it is written as σ/√(2L); an untied LM head takes
+ * initializer_range, so that is written as σ_base.
  * The schedulers' formulas live in the cerebras.pytorch package, not in modelzoo; LinearLR is linear
  * interpolation from initial_learning_rate to end_learning_rate over total_iters and CosineDecayLR a
  * half cosine between them (as their names and the shipped configs use them) [unverified against source].
  */
 import type { Plan } from "../plan/types.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote } from "./launch.js";
 import { dataPhases, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import { commentText, toYaml, type Literal } from "./serialize.js";
-import { mupTrainerLr, type EmitResult, type Emitter } from "./types.js";
+import { mupTrainerLr, type EmitResult, type Emitter, type Placeholder } from "./types.js";
 
 interface Phase {
   kind: "LinearLR" | "CosineDecayLR";
@@ -68,6 +75,9 @@ export const cerebras: Emitter = {
     }
     const init = (std: number) => ({ name: "truncated_normal", mean: 0.0, std: r6(std), a: r6(-2 * std), b: r6(2 * std) });
     const sigma = mup ? (p.embedding.initStd ?? 0.02) : (p.hidden.initStd ?? 0.02);
+    // gpt2_model.py: under μP modelzoo scales the given output initializers by width and depth; outside it, not at all
+    const outSigma = mup ? sigma : (p.outProjection.initStd ?? sigma / Math.sqrt(2 * s.numLayers));
+    const unexpressed: string[] = [];
     const kv = s.numKvHeads ?? s.numHeads;
     const model: Record<string, unknown> = {
       name: "gpt3",
@@ -89,9 +99,11 @@ export const cerebras: Emitter = {
       filter_size: s.dFf,
       nonlinearity: s.ffnType,
       use_ffn_bias: s.bias,
-      embedding_initializer: init(sigma),
+      initializer_range: r6(mup ? sigma : (p.embedding.initStd ?? sigma)),
+      embedding_initializer: init(mup ? sigma : (p.embedding.initStd ?? sigma)),
       initializer: init(sigma),
-      output_layer_initializer: init(sigma),
+      output_layer_initializer: init(outSigma),
+      ffn_output_layer_initializer: init(outSigma),
       use_bias_in_output: false,
       ...(mup
         ? {
@@ -104,12 +116,23 @@ export const cerebras: Emitter = {
         : {}),
       ...(plan.context?.extrapolation?.cerebrasConfig ?? {}),
     };
-    if (p.kind === "completep") notes.push("modelzoo's μP keys have no depth (CompleteP) terms; residual scaling and depth-aware LR/WD/ε need code changes");
+    if (p.kind === "completep") {
+      notes.push("modelzoo's μP keys have no depth (CompleteP) terms; residual scaling and depth-aware LR/WD/ε need code changes");
+      unexpressed.push("CompleteP depth terms (residual multiplier, depth-aware LR, weight decay and ε)");
+    }
     // modelzoo GptHDF5MapDataProcessor takes either data_dir or mixture: [{data_dir, weight}]
     // (src/cerebras/modelzoo/data/common/h5_map_dataset/dataset.py @ f1fd1e09)
     const mix = dataPhases(plan);
     const main = mix[0];
     const dataSource = main ? { mixture: main.weights.map(([name, w]) => ({ data_dir: `\${DATA_DIR}/${name}`, weight: sig6(w) })) } : { data_dir: "${DATA_DIR}" };
+    const ckpt = checkpointInterval(plan);
+    // context stages: this config trains the first and stops where it ends; the schedule spans the run
+    const first = contextStages(plan)[0];
+    const maxSteps = first ? first.steps : plan.batch.steps.value;
+    const placeholders: Placeholder[] = [
+      { token: "${DATA_DIR}", key: main ? "train_dataloader.mixture[].data_dir" : "train_dataloader.data_dir", what: `the HDF5 directories${main ? " (one per source, <DATA_DIR>/<name>)" : ""} from modelzoo's data preprocessing at ${plan.batch.seqLen.value} tokens; modelzoo reads the path literally, so substitute it (e.g. envsubst)` },
+    ];
+    const checks = [`checkpoints every ${ckpt.steps} steps (${ckpt.why}, checkpoint.steps) in the run's model_dir`];
     const doc = {
       trainer: {
         init: {
@@ -118,7 +141,8 @@ export const cerebras: Emitter = {
           optimizer: { AdamW: { betas: [o.beta1.value, o.beta2.value], eps: o.eps.value, weight_decay: o.weightDecay.value, correct_bias: true } },
           schedulers: [{ SequentialLR: { schedulers: phases.map((ph) => ({ [ph.kind]: { initial_learning_rate: r6(ph.initial), end_learning_rate: r6(ph.end), total_iters: ph.iters } })) } }],
           precision: { enabled: true, fp16_type: "cbfloat16", max_gradient_norm: o.gradClip.value },
-          loop: { max_steps: plan.batch.steps.value },
+          loop: { max_steps: maxSteps },
+          checkpoint: { steps: ckpt.steps },
         },
         fit: { train_dataloader: { data_processor: "GptHDF5MapDataProcessor", ...dataSource, batch_size: plan.batch.globalBatchSeqs.value, shuffle: false, num_workers: 8 } },
       },
@@ -126,8 +150,10 @@ export const cerebras: Emitter = {
     const fin = mix[1];
     if (fin) notes.push(`modelzoo's mixture is fixed within a run: the end-of-training phase is a second run from step ${fin.startStep} (load the checkpoint) with mixture ${fin.weights.map(([k, w]) => `${k} ${sig6(w)}`).join(", ")}`);
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate configs, as BTLM's 2k and 8k configs are: ${plan.context.stages.map((x) => `${x.seqLen} tokens × batch ${x.batchSeqs} for ${x.steps} steps`).join(", then ")}; this file is the first stage`);
-    const header = `# lmplan emit --format cerebras: ${commentText(plan.title)}\n# keys: ${this.source}\n# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}\n`;
+    if (first) notes.push(`loop.max_steps is ${maxSteps}, where the first stage ends; the schedulers span the whole run's ${plan.batch.steps.value} steps, so each later stage's config keeps them and loads the checkpoint at its first step`);
+    notes.push(launchNote(placeholders, checks));
+    const header = [`# lmplan emit --format cerebras: ${commentText(plan.title)}`, `# keys: ${this.source}`, (first ? `# tokens (this stage) = max_steps × batch_size × sequence length = ${maxSteps} × ${first.batchSeqs} × ${first.seqLen} = ${maxSteps * first.batchSeqs * first.seqLen}; the whole run: ${plan.batch.tokensTrained.value} over ${plan.batch.steps.value} steps` : `# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`), ...beforeYouLaunch(placeholders, checks), ""].join("\n");
     const deviation = compareSchedule(sp, (step) => cerebrasLr(phases, step) / scale, o.hiddenLr.value);
-    return { format: "cerebras", fileName: "params.yaml", text: `${header}${toYaml(doc as Literal, { lineWidth: 80 })}`, notes, deviation };
+    return { format: "cerebras", fileName: "params.yaml", text: `${header}${toYaml(doc as Literal, { lineWidth: 80 })}`, notes, deviation, placeholders, unexpressed };
   },
 };

@@ -6,10 +6,13 @@
  * Traps handled: warmup_steps below 1 is read as a ratio of training steps, so the integer step count is
  * written; "linear" and "cosine" decay to zero, so a non-zero floor uses "polynomial" (lr_end absolute) or
  * "cosine_with_min_lr" (min_lr_rate relative); warmup_stable_decay also lifts the warmup's start to
- * min_lr_ratio (measured below).
+ * min_lr_ratio (measured below). The Trainer saves every 500 steps by default; save_steps is written for
+ * ≈ hourly checkpoints. TrainingArguments carry no dataset, tokenizer or model, and JSON no comments: the
+ * "before you launch" list and the context stages (resumed runs) are notes only.
  */
 import type { Plan } from "../plan/types.js";
-import { noMupNote, sig12 } from "./plan-parts.js";
+import { checkpointInterval, contextStages, launchNote, stagesText } from "./launch.js";
+import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import type { EmitResult, Emitter } from "./types.js";
 
@@ -84,13 +87,32 @@ export const hf: Emitter = {
     }
     const kwargs =
       sch.type === "polynomial" ? { lr_end: sch.lrEnd, power: sch.power } : sch.type === "cosine_with_min_lr" ? { min_lr_rate: sch.minLrRate } : sch.type === "warmup_stable_decay" ? { num_decay_steps: sch.numDecaySteps, decay_type: sch.decayType, min_lr_ratio: sch.minLrRatio } : undefined;
+    const unexpressed: string[] = [];
     const mupNote = noMupNote(plan, "The Hugging Face Trainer");
-    if (mupNote) notes.push(mupNote);
+    if (mupNote) {
+      notes.push(mupNote);
+      unexpressed.push(`${o.parameterization.kind === "completep" ? "CompleteP" : "μP"} per-group LRs, init and multipliers (the Trainer has one LR)`);
+    }
     const s = plan.model.spec;
     notes.push(`TrainingArguments carry no architecture: build the model with d_model ${s.dModel}, ${s.numLayers} layers, ${s.numHeads} heads (${s.numKvHeads ?? s.numHeads} KV), d_ff ${s.dFf} (${s.ffnType}), vocab ${s.vocabSize}, ${s.position} positions${s.tiedEmbeddings ? ", tied embeddings" : ""} (e.g. a LlamaConfig)`);
     const dp = plan.batch.dataParallel.value;
     notes.push(`launch on ${dp} processes (torchrun/accelerate): the global batch is per_device_train_batch_size × gradient_accumulation_steps × world size = ${plan.batch.microBatchSeqs.value} × ${plan.batch.gradAccumSteps.value} × ${dp}; pack the dataset into ${plan.batch.seqLen.value}-token sequences`);
-    if (plan.data) notes.push("the Trainer takes one dataset: build the mixture with datasets.interleave_datasets(probabilities=…) from the plan's Data section");
+    const [main, fin] = dataPhases(plan);
+    if (main) {
+      notes.push(`the Trainer takes one dataset: build the mixture with datasets.interleave_datasets(probabilities=…) — ${main.weights.map(([k, w]) => `${k} ${sig6(w)}`).join(", ")}${fin ? `; from step ${fin.startStep}: ${fin.weights.map(([k, w]) => `${k} ${sig6(w)}`).join(", ")}` : ""}`);
+      unexpressed.push("the data mixture (the Trainer takes one dataset)");
+    }
+    const stages = contextStages(plan);
+    if (stages.length > 0) {
+      const later = stages.slice(1).map((st) => `from step ${st.startStep}: ${st.seqLen}-token sequences, per_device_train_batch_size ${st.microBatchSeqs}, gradient_accumulation_steps ${st.batchSeqs / dp / st.microBatchSeqs}`);
+      notes.push(`context stages are resumed runs on one LR schedule (keep max_steps ${sp.totalSteps}): ${stagesText(stages)}; this file is the first — stop it at step ${stages[1]?.startStep} (a TrainerCallback setting control.should_save and control.should_training_stop at that global_step), then resume_from_checkpoint — ${later.join("; then ")}`);
+    }
+    const ckpt = checkpointInterval(plan);
+    notes.push(launchNote([], [
+      `TrainingArguments hold no dataset, tokenizer or model: your train.py loads them (${s.vocabSize}-token tokenizer, ${plan.batch.seqLen.value}-token packed sequences)`,
+      `checkpoints every ${ckpt.steps} steps (${ckpt.why}) in output_dir lmplan-run; resume with trainer.train(resume_from_checkpoint=True)`,
+      "JSON has no comments, so this list is printed here only",
+    ]));
     const args = {
       output_dir: "lmplan-run",
       max_steps: plan.batch.steps.value,
@@ -109,8 +131,10 @@ export const hf: Emitter = {
       optim: "adamw_torch",
       bf16: true,
       gradient_checkpointing: plan.memory.recompute === "full",
+      save_strategy: "steps",
+      save_steps: ckpt.steps,
     };
     const deviation = compareSchedule(sp, (step) => lr * hfFactor(sch, lr, sp.warmupSteps, sp.totalSteps, step), o.hiddenLr.value);
-    return { format: "hf", fileName: "training_args.json", text: `${JSON.stringify(args, null, 2)}\n`, notes, deviation };
+    return { format: "hf", fileName: "training_args.json", text: `${JSON.stringify(args, null, 2)}\n`, notes, deviation, placeholders: [], unexpressed };
   },
 };

@@ -10,12 +10,18 @@
  * so weight_decay = η·λ (composer/optim/decoupled_weight_decay.py); alpha_f is relative to the peak; and
  * Composer steps its schedulers before advancing the batch counter (composer/trainer/trainer.py
  * _train_loop), so batch k trains at the multiplier for k − 1 — measured below.
+ * What the user fills goes in a `variables:` block, llm-foundry's convention (scripts/train/yamls/pretrain/
+ * *.yaml @ 8c8dd48f): TrainConfig keeps `variables` and refuses other unknown top-level keys ("Unused
+ * parameters"), train_from_yaml clears OmegaConf's oc.env resolver (no ${oc.env:…}), and a value still
+ * `???` (OmegaConf's mandatory missing value) stops the load naming the key; set it in the file or on the
+ * command line (variables.tokenizer_name=…). Every ${…} in the file is a ${variables.…} that resolves in it.
  */
 import type { Plan } from "../plan/types.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, stagesText } from "./launch.js";
 import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
-import { commentText, toYaml } from "./serialize.js";
-import type { EmitResult, Emitter } from "./types.js";
+import { commentText, float, toYaml } from "./serialize.js";
+import type { EmitResult, Emitter, Placeholder } from "./types.js";
 
 export type ComposerSchedule =
   | { name: "linear_decay_with_warmup"; warmup: number; total: number; alphaF: number }
@@ -75,17 +81,25 @@ export const llmfoundry: Emitter = {
       if (sp.kind === "power") notes.push("Composer cannot express the Power Scheduler's plateau; a constant plateau with a linear cooldown is written (deviation below)");
       else if ((sp.decayShape ?? "linear") !== "linear") notes.push(`llm-foundry's only cooldown is linear (inv_sqrt_with_warmup t_cooldown); the plan's ${sp.decayShape} decay is written as linear (deviation below)`);
     }
+    // context stages: this run trains the first; the scheduler's t_max spans the whole run
+    const stages = contextStages(plan);
+    const first = stages[0];
+    const tMax = first ? { t_max: `${T}ba` } : {};
     const schedulerDoc =
       sched.name === "inv_sqrt_with_warmup"
-        ? { name: sched.name, t_warmup: `${W}ba`, t_scale: `${T}ba`, t_cooldown: `${sched.cooldown}ba`, alpha_f_decay: 1.0, alpha_f_cooldown: m }
+        ? { name: sched.name, t_warmup: `${W}ba`, t_scale: `${T}ba`, t_cooldown: `${sched.cooldown}ba`, ...tMax, alpha_f_decay: 1.0, alpha_f_cooldown: m }
         : sched.name === "constant_with_warmup"
-          ? { name: sched.name, t_warmup: `${W}ba` }
-          : { name: sched.name, t_warmup: `${W}ba`, alpha_f: m };
+          ? { name: sched.name, t_warmup: `${W}ba`, ...tMax }
+          : { name: sched.name, t_warmup: `${W}ba`, ...tMax, alpha_f: m };
     // DecoupledAdamW: param ← param · (1 − (lr_t/lr_0) · wd), PyTorch AdamW: param ← param · (1 − lr_t · λ)
     const composerWd = sig12(o.hiddenLr.value * o.weightDecay.value);
     notes.push(`weight_decay is ${sig6(composerWd)} = η·λ = ${lr} × ${sig12(o.weightDecay.value)}: Composer's DecoupledAdamW does not multiply it by the LR, so this is PyTorch AdamW's λ = ${sig12(o.weightDecay.value)}`);
+    const unexpressed: string[] = [];
     const mupNote = noMupNote(plan, "llm-foundry's MPT");
-    if (mupNote) notes.push(mupNote);
+    if (mupNote) {
+      notes.push(mupNote);
+      unexpressed.push(`${o.parameterization.kind === "completep" ? "CompleteP" : "μP"} per-group LRs, init and multipliers (MPT has one LR)`);
+    }
     const kv = s.numKvHeads ?? s.numHeads;
     const attn: Record<string, string | number | boolean> = { attn_impl: "flash", attn_type: kv !== s.numHeads ? "grouped_query_attention" : "multihead_attention", ...(kv !== s.numHeads ? { kv_n_heads: kv } : {}) };
     if (s.position === "alibi") attn.alibi = true;
@@ -106,9 +120,15 @@ export const llmfoundry: Emitter = {
       ffn_config: s.ffnType === "swiglu" ? { ffn_type: "mptglu", ffn_hidden_size: s.dFf, ffn_act_fn: { name: "silu" } } : { ffn_type: "mptmlp", ffn_hidden_size: s.dFf },
     };
     const phases = dataPhases(plan);
-    const streamsFor = (weights: [string, number][]) => Object.fromEntries(weights.map(([name, w]) => [name, { remote: `\${DATA_REMOTE}/${name}`, local: `./data/${name}`, split: "train", proportion: sig6(w) }]));
+    const streamsFor = (weights: [string, number][]) => Object.fromEntries(weights.map(([name, w]) => [name, { local: `\${variables.data_local}/${name}`, split: "train", proportion: sig6(w) }]));
     const main = phases[0];
-    const dataset = main ? { streams: streamsFor(main.weights), max_seq_len: b.seqLen.value, shuffle: true } : { local: "./my-data", split: "train", max_seq_len: b.seqLen.value, shuffle: true };
+    const dataset = main ? { streams: streamsFor(main.weights), max_seq_len: b.seqLen.value, shuffle: true } : { local: "${variables.data_local}", split: "train", max_seq_len: b.seqLen.value, shuffle: true };
+    const ckpt = checkpointInterval(plan);
+    const placeholders: Placeholder[] = [
+      { token: "???", key: "variables.data_local", what: main ? "the directory holding one MDS dataset per source (<data_local>/<name>/train); add remote: to a stream to read it from object storage" : "the MDS dataset directory (<data_local>/train)" },
+      { token: "???", key: "variables.tokenizer_name", what: `a Hugging Face tokenizer with the plan's ${s.vocabSize}-token vocabulary` },
+    ];
+    const checks = [`checkpoints every ${ckpt.steps} batches (${ckpt.why}) in save_folder ./{run_name}/checkpoints; autoresume continues from the latest`];
     const extra: string[] = [];
     const fin = phases[1];
     if (fin) {
@@ -117,22 +137,29 @@ export const llmfoundry: Emitter = {
       notes.push(`llm-foundry does not change the streams within a run: the end-of-training phase is a resumed run from batch ${fin.startStep} (see the file's last lines)`);
     }
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate runs resumed from the previous stage's checkpoint: ${plan.context.stages.map((x) => `max_seq_len ${x.seqLen} × global_train_batch_size ${x.batchSeqs}`).join(", then ")}; this file is the first stage`);
+    if (first) notes.push(`this run stops at max_duration ${first.steps}ba, where the first stage ends; scheduler.t_max is the whole run's ${T}ba, so each later stage (${stagesText(stages)}) resumes (autoresume) with the same scheduler, its own max_seq_len, global_train_batch_size and device_train_microbatch_size, and max_duration at its last batch`);
+    notes.push(launchNote(placeholders, checks));
     const doc = {
+      variables: { data_local: "???", tokenizer_name: "???", run_name: "lmplan" },
+      run_name: "${variables.run_name}",
       max_seq_len: b.seqLen.value,
       model,
-      tokenizer: { name: "${TOKENIZER}", kwargs: { model_max_length: b.seqLen.value } },
+      tokenizer: { name: "${variables.tokenizer_name}", kwargs: { model_max_length: b.seqLen.value } },
       train_loader: { name: "text", dataset, drop_last: true, num_workers: 8 },
       scheduler: schedulerDoc,
       optimizer: { name: "decoupled_adamw", lr, betas: [o.beta1.value, o.beta2.value], eps: o.eps.value, weight_decay: composerWd },
-      algorithms: { gradient_clipping: { clipping_type: "norm", clipping_threshold: o.gradClip.value } },
-      max_duration: `${T}ba`,
+      algorithms: { gradient_clipping: { clipping_type: "norm", clipping_threshold: float(o.gradClip.value) } },
+      max_duration: `${first ? first.steps : T}ba`,
       global_train_batch_size: b.globalBatchSeqs.value,
       device_train_microbatch_size: b.microBatchSeqs.value,
       precision: "amp_bf16",
       fsdp_config: { sharding_strategy: plan.memory.zeroStage === 3 ? "FULL_SHARD" : plan.memory.zeroStage >= 1 ? "SHARD_GRAD_OP" : "NO_SHARD", mixed_precision: "PURE", activation_checkpointing: plan.memory.recompute === "full" },
+      save_folder: "./{run_name}/checkpoints",
+      save_interval: `${ckpt.steps}ba`,
+      autoresume: true,
     };
-    const header = `# lmplan emit --format llmfoundry: ${commentText(plan.title)}\n# keys: ${this.source}\n# tokens = max_duration × global_train_batch_size × max_seq_len = ${T} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value} (run on ${b.dataParallel.value} GPUs)\n`;
+    const header = [`# lmplan emit --format llmfoundry: ${commentText(plan.title)}`, `# keys: ${this.source}`, (first ? `# tokens (this stage) = max_duration × global_train_batch_size × max_seq_len = ${first.steps} × ${first.batchSeqs} × ${first.seqLen} = ${first.steps * first.batchSeqs * first.seqLen}; the whole run: ${b.tokensTrained.value} over ${T} batches (run on ${b.dataParallel.value} GPUs)` : `# tokens = max_duration × global_train_batch_size × max_seq_len = ${T} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value} (run on ${b.dataParallel.value} GPUs)`), ...beforeYouLaunch(placeholders, checks), ""].join("\n");
     const deviation = compareSchedule(sp, (k) => lr * composerMultiplier(sched, k), o.hiddenLr.value);
-    return { format: "llmfoundry", fileName: "train.yaml", text: `${header}${toYaml(doc)}${extra.length ? `${extra.join("\n")}\n` : ""}`, notes, deviation };
+    return { format: "llmfoundry", fileName: "train.yaml", text: `${header}${toYaml(doc)}${extra.length ? `${extra.join("\n")}\n` : ""}`, notes, deviation, placeholders, unexpressed };
   },
 };

@@ -6,13 +6,20 @@
  * Traps handled: --min-lr is absolute; --lr-wsd-decay-style defaults to exponential (2·0.5^p − 1), so it
  * is always written; under --use-mup, --lr is η_base and Megatron divides hidden-matrix LRs by the width
  * multiplier itself (megatron/core/optimizer/__init__.py get_mup_config_overrides), and
- * --init-method-std is σ_base: Megatron applies the μP width (and output-layer depth) scaling to it.
+ * --init-method-std is σ_base: Megatron applies the μP width (and output-layer depth) scaling to it
+ * (transformer_config.py __post_init__); the same get_mup_config_overrides divides the hidden matrices'
+ * Adam ε by the width multiplier, so --adam-eps is written × m_d for them to get the plan's ε;
+ * hidden and attention dropout default to 0.1 (transformer_config.py), so 0.0 is written; --save/--load
+ * and the tokenizer have no default that works, so they are placeholders; context stages and data phases
+ * are consecutive runs of the same script (--train-iters where each ends, --load resumes), on one LR
+ * schedule (--lr-decay-iters and --lr-warmup-iters are absolute, so --train-iters does not move it).
  */
 import type { Plan } from "../plan/types.js";
-import { dataPhases, sig6 } from "./plan-parts.js";
-import { commentText, shellQuote, shellWord, shellWordForLauncher, toYaml, type ShellPart } from "./serialize.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote } from "./launch.js";
+import { dataPhases, sig12, sig6 } from "./plan-parts.js";
+import { commentText, launcherList, shellQuote, shellWord, toYaml, type EnvRef, type ShellPart } from "./serialize.js";
 import { compareSchedule } from "./schedule-check.js";
-import { mupTrainerLr, type EmitResult, type Emitter, type ScheduleDeviation } from "./types.js";
+import { mupTrainerLr, type EmitResult, type Emitter, type Placeholder, type ScheduleDeviation } from "./types.js";
 
 export interface MegatronSchedule {
   lr: number;
@@ -50,26 +57,54 @@ type Word = ShellPart | ShellPart[];
 /** A flag and its value words: ["--num-layers", 24], ["--bf16"], ["--data-path", 0.5, [{ env: "DATA_DIR" }, "/web_text_document"]]. */
 type Arg = [flag: string, ...words: Word[]];
 
+/** One run of the script: iterations [start, end), with the flags that differ from the first run. */
+interface Segment {
+  start: number;
+  end: number;
+  /** Flags that replace the first run's (argparse keeps the last value given). */
+  overrides: Arg[];
+  what: string;
+}
+
 interface MegatronArgs {
   model: Arg[];
   training: Arg[];
   data: Arg[];
-  /** Resumed phases (end-of-training mixture, later context stages), as comment lines. */
-  extra: string[];
+  /** The later runs (context stages, end-of-training mixture), each resumed from the run before. */
+  segments: Segment[];
   notes: string[];
+  unexpressed: string[];
+  placeholders: Placeholder[];
+  checks: string[];
   deviation: ScheduleDeviation;
+  /** Whether a data source name has characters the functional-test launcher would change (YAML form only). */
+  dataPathWords: Word[][];
 }
 
 /** A flag line of the launch script: every value through the one shell-quoting function. */
 const bashArg = ([flag, ...words]: Arg): string => [shellQuote(flag), ...words.map(shellWord)].join(" ");
 
+/** Where the two forms read their placeholders: the launch script's environment, or the functional-test launcher's variables. */
+type Form = "bash" | "yaml";
+
+// megatron/training/tokenizer: GPT2BPETokenizer's vocabulary is GPT-2's 50257 tokens
+const GPT2_VOCAB = 50257;
+
+/** Megatron pads the vocabulary to a multiple of make_vocab_size_divisible_by (128) × TP (megatron/training/tokenizer/tokenizer.py _vocab_size_with_padding). */
+export function megatronPaddedVocab(vocab: number, tp = 1, divisibleBy = 128): number {
+  const multiple = divisibleBy * tp;
+  return Math.ceil(vocab / multiple) * multiple;
+}
+
 /** The plan as Megatron flags ("--flag value" or "--flag"), shared by the launch script and the YAML map form. */
-function megatronArgs(plan: Plan): MegatronArgs {
+function megatronArgs(plan: Plan, form: Form): MegatronArgs {
   const notes: string[] = [];
+  const unexpressed: string[] = [];
   const sp = plan.schedule.spec;
   const o = plan.optimizer;
   const p = o.parameterization;
   const s = plan.model.spec;
+  const T = plan.batch.steps.value;
   // Megatron applies lr to hidden matrices as lr / width_mult under μP, so --lr is η_base
   const { mup, lr, widthMultiplier: widthMult } = mupTrainerLr(plan);
   const sched: MegatronSchedule = {
@@ -83,9 +118,34 @@ function megatronArgs(plan: Plan): MegatronArgs {
   };
   if (sp.kind === "wsd" && sp.decayShape === "exponential") notes.push("Megatron's WSD 'exponential' is 2·0.5^p − 1, not lmplan's (min/peak)^p; the deviation below measures the difference");
   if (sp.kind === "power") notes.push("Megatron cannot express the Power Scheduler; linear decay is written (deviation below)");
-  if (p.kind === "completep") notes.push(`Megatron's μP has no depth (CompleteP) terms: residual × ${+p.residualMultiplier.toPrecision(6)}, hidden weight decay × ${+p.hiddenWeightDecayMultiplier.toPrecision(6)} and ε × ${+p.adamEpsMultiplier.toPrecision(6)} need code changes`);
-  if (s.position === "alibi") notes.push("Megatron-LM has no ALiBi (--position-embedding-type: learned_absolute, rope, yarn, mrope, relative, none); 'none' is written — add ALiBi biases in the attention, or use a RoPE shape");
-  notes.push("Megatron takes the vocabulary from its tokenizer arguments (--tokenizer-type …): set them for a vocabulary of " + s.vocabSize);
+  // get_mup_config_overrides: hidden (matrix-like) eps = adam_eps / width_mult; embeddings, output layer and vectors keep adam_eps
+  const eps = mup ? sig12(o.eps.value * widthMult) : o.eps.value;
+  if (mup) {
+    notes.push(`Megatron's μP divides the hidden matrices' Adam ε by the width multiplier (megatron/core/optimizer/__init__.py get_mup_config_overrides): --adam-eps is written as ε × m_d = ${o.eps.value} × ${sig6(widthMult)} = ${eps} so that they get the plan's ε ${o.eps.value}${p.kind === "completep" ? " (the plan's ε already carries CompleteP's m_N^−1·m_L^−1; without this, Megatron would divide it by m_N a second time)" : ""}; embeddings, the output layer and norms/biases then get ${eps}, not the plan's ${o.eps.value} — Megatron has no separate ε for them`);
+    unexpressed.push(`Adam ε ${o.eps.value} for embeddings, output layer and norms (Megatron's μP sets them to --adam-eps, the hidden matrices to --adam-eps / m_d)`);
+  }
+  if (p.kind === "completep") {
+    notes.push(`Megatron's μP has no depth (CompleteP) terms: residual × ${+p.residualMultiplier.toPrecision(6)} and hidden weight decay × ${+p.hiddenWeightDecayMultiplier.toPrecision(6)} need code changes`);
+    unexpressed.push("CompleteP residual-branch multiplier and hidden weight-decay multiplier");
+  }
+  if (mup && Math.abs(p.outputLogitsScale - 1) < 1e-12 && widthMult !== 1) {
+    notes.push(`Megatron replaces --mup-output-mult 1.0 by 1/width_mult (transformer_config.py __post_init__): the plan's logits × 1 becomes × ${sig6(1 / widthMult)}`);
+    unexpressed.push("output logits multiplier 1.0 at width multiplier ≠ 1");
+  }
+  if (s.position === "alibi") {
+    notes.push("Megatron-LM has no ALiBi (--position-embedding-type: learned_absolute, rope, yarn, mrope, relative, none); 'none' is written — add ALiBi biases in the attention, or use a RoPE shape");
+    unexpressed.push("ALiBi positions");
+  }
+  const gpt2 = s.vocabSize === GPT2_VOCAB;
+  const padded = megatronPaddedVocab(s.vocabSize);
+  notes.push(`the vocabulary comes from the tokenizer (${gpt2 ? "GPT2BPETokenizer, GPT-2's 50257 tokens" : "HuggingFaceTokenizer: point it at one with the plan's vocabulary"}); the plan's ${s.vocabSize} tokens are padded by Megatron to ${padded} (a multiple of --make-vocab-size-divisible-by 128 × TP)`);
+  const env = (name: string, why: string): EnvRef => (form === "bash" ? { env: name, ifUnset: why } : { env: name });
+  const placeholders: Placeholder[] = [];
+  const tokenizer: Arg[] = gpt2
+    ? [["--tokenizer-type", "GPT2BPETokenizer"], ["--vocab-file", env("VOCAB_FILE", "set VOCAB_FILE to the GPT-2 vocab.json")], ["--merge-file", env("MERGE_FILE", "set MERGE_FILE to the GPT-2 merges.txt")]]
+    : [["--tokenizer-type", "HuggingFaceTokenizer"], ["--tokenizer-model", env("TOKENIZER_MODEL", "set TOKENIZER_MODEL to a Hugging Face tokenizer name or directory")]];
+  if (gpt2) placeholders.push({ token: "${VOCAB_FILE}", key: "--vocab-file", what: "GPT-2's vocab.json" }, { token: "${MERGE_FILE}", key: "--merge-file", what: "GPT-2's merges.txt" });
+  else placeholders.push({ token: "${TOKENIZER_MODEL}", key: "--tokenizer-model", what: `a Hugging Face tokenizer (name or directory) with the plan's ${s.vocabSize}-token vocabulary` });
   const kv = s.numKvHeads ?? s.numHeads;
   const model: Arg[] = [
     ["--num-layers", s.numLayers],
@@ -100,6 +160,9 @@ function megatronArgs(plan: Plan): MegatronArgs {
     ["--normalization", s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm"],
     ...(s.bias ? [] : [["--disable-bias-linear"]] as Arg[]),
     ...(s.tiedEmbeddings ? [] : [["--untie-embeddings-and-output-weights"]] as Arg[]),
+    // pre-training runs without dropout; Megatron's default is 0.1 for both
+    ["--hidden-dropout", "0.0"],
+    ["--attention-dropout", "0.0"],
     // Under --use-mup Megatron divides init_method_std by √width_mult itself (and scales output layers
     // by depth and width; transformer_config.py __post_init__), so it takes σ_base, unscaled.
     ["--init-method-std", mup ? (p.embedding.initStd ?? 0.02) : (p.hidden.initStd ?? 0.02)],
@@ -107,10 +170,20 @@ function megatronArgs(plan: Plan): MegatronArgs {
       ? [["--use-mup"], ["--mup-base-hidden-size", Math.round(s.dModel / widthMult)], ["--mup-embedding-mult", p.embedding.outputMultiplier], ["--mup-output-mult", +p.outputLogitsScale.toPrecision(10)], ["--mup-attn-scale-power", "1.0"]] as Arg[]
       : []),
   ];
+  const stages = contextStages(plan);
+  const phases = dataPhases(plan);
+  // the runs: cut at every context-stage and data-phase boundary
+  const cuts = [...new Set([0, ...stages.map((x) => x.startStep), ...phases.map((x) => x.startStep), T])].filter((x) => x >= 0 && x <= T).sort((a, b) => a - b);
+  const firstEnd = cuts[1] ?? T;
+  const ckpt = checkpointInterval(plan);
+  const saveDir = form === "bash" ? env("CHECKPOINT_DIR", "set CHECKPOINT_DIR to a shared directory for checkpoints") : env("CHECKPOINT_SAVE_PATH", "");
+  const loadDir = form === "bash" ? saveDir : env("CHECKPOINT_LOAD_PATH", "");
+  if (form === "bash") placeholders.push({ token: "${CHECKPOINT_DIR}", key: "--save, --load", what: "a directory on shared storage for checkpoints (a rerun resumes from the latest)" });
+  else placeholders.push({ token: "${CHECKPOINT_SAVE_PATH}", key: "--save", what: "where checkpoints are written" }, { token: "${CHECKPOINT_LOAD_PATH}", key: "--load", what: "where a resumed run loads them (the same directory)" });
   const training: Arg[] = [
     ["--micro-batch-size", plan.batch.microBatchSeqs.value],
     ["--global-batch-size", plan.batch.globalBatchSeqs.value],
-    ["--train-iters", plan.batch.steps.value],
+    ["--train-iters", firstEnd],
     ["--lr", lr],
     ["--min-lr", sched.minLr],
     ["--lr-decay-style", sched.style],
@@ -120,57 +193,85 @@ function megatronArgs(plan: Plan): MegatronArgs {
     ["--weight-decay", o.weightDecay.value],
     ["--adam-beta1", o.beta1.value],
     ["--adam-beta2", o.beta2.value],
-    ["--adam-eps", o.eps.value],
+    ["--adam-eps", eps],
     ["--clip-grad", o.gradClip.value],
     ["--bf16"],
     ...(plan.memory.zeroStage >= 1 ? [["--use-distributed-optimizer"]] as Arg[] : []),
     ...(plan.memory.recompute === "full" ? [["--recompute-granularity", "full"], ["--recompute-method", "uniform"], ["--recompute-num-layers", 1]] as Arg[] : []),
+    ["--save", saveDir],
+    ["--load", loadDir],
+    ["--save-interval", ckpt.steps],
   ];
   // Data weights: Megatron's --data-path takes "weight prefix weight prefix …".
   // Source names are the user's text: each reaches the script as a literal after "${DATA_DIR}"/.
-  const dataPath = (weights: [string, number][]): Arg => ["--data-path", ...weights.flatMap(([name, w]): Word[] => [sig6(w), [{ env: "DATA_DIR" }, `/${name}_text_document`]])];
+  const dataPathWords = (weights: [string, number][]): Word[] => weights.flatMap(([name, w]): Word[] => [sig6(w), [{ env: "DATA_DIR" }, `/${name}_text_document`]]);
+  const dataPath = (weights: [string, number][]): Arg => ["--data-path", ...dataPathWords(weights)];
+  const phaseAt = (step: number) => [...phases].reverse().find((ph) => ph.startStep <= step);
+  const stageAt = (step: number) => [...stages].reverse().find((st) => st.startStep <= step);
+  const main = phases[0];
   let data: Arg[] = [["--data-path", { env: "DATA_PATH", ifUnset: "set DATA_PATH to your tokenized data prefix" }]];
-  const extra: string[] = [];
-  const [main, fin] = dataPhases(plan);
-  if (main) data = [dataPath(main.weights)];
-  if (fin) {
-    const at = fin.startStep;
-    extra.push(`# Final phase (${+(fin.fraction * 100).toPrecision(3)}% of tokens, from iteration ${at}): resume from the checkpoint at ${at} with`, `#   ${commentText(bashArg(dataPath(fin.weights)))}`);
-    notes.push(`Megatron does not change the data mixture within a run: the end-of-training phase is a resumed run from iteration ${at} (see the script's last lines)`);
-  }
-  if (plan.context && plan.context.stages.length > 1) {
-    // Each later stage resumes at the iteration where the stages before it end.
-    let before = 0;
-    for (const [i, st] of plan.context.stages.entries()) {
-      if (i > 0) {
-        const flags: Arg[] = [["--seq-length", st.seqLen], ["--max-position-embeddings", st.seqLen], ["--global-batch-size", st.batchSeqs ?? plan.batch.globalBatchSeqs.value], ["--micro-batch-size", st.microBatchSeqs ?? 1]];
-        extra.push(`# Context stage at ${st.seqLen} tokens (${+(st.share * 100).toPrecision(3)}% of tokens): resume from iteration ${before} with`, `#   ${commentText(flags.map(bashArg).join(" "))}`);
-      }
-      before += st.steps ?? 0;
+  const allWords: Word[][] = [];
+  if (main) {
+    data = [dataPath(main.weights)];
+    allWords.push(...phases.map((ph) => dataPathWords(ph.weights)));
+    placeholders.push({ token: "${DATA_DIR}", key: "--data-path", what: `the directory of the tokenized sources (${phases.flatMap((ph) => ph.weights.map(([k]) => k)).filter((k, i, a) => a.indexOf(k) === i).length} prefixes <name>_text_document.{bin,idx})` });
+  } else placeholders.push({ token: "${DATA_PATH}", key: "--data-path", what: "your tokenized data prefix (<prefix>.bin/.idx from tools/preprocess_data.py)" });
+  data.push(...tokenizer);
+  const segments: Segment[] = [];
+  for (let i = 1; i < cuts.length - 1; i++) {
+    const start = cuts[i] as number;
+    const end = cuts[i + 1] as number;
+    const st = stageAt(start);
+    const ph = phaseAt(start);
+    const overrides: Arg[] = [];
+    const what: string[] = [];
+    if (st && st !== stages[0]) {
+      overrides.push(["--seq-length", st.seqLen], ["--max-position-embeddings", st.seqLen], ["--global-batch-size", st.batchSeqs], ["--micro-batch-size", st.microBatchSeqs]);
+      what.push(`context ${st.seqLen} tokens`);
     }
-    notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the script's last lines); iterations and the LR schedule continue across them");
+    if (ph && main && ph !== main) {
+      overrides.push(dataPath(ph.weights));
+      what.push(ph.name === "main" ? "main mixture" : "end-of-training mixture");
+    }
+    overrides.push(["--train-iters", end]);
+    segments.push({ start, end, overrides, what: what.join(", ") });
   }
+  if (phases[1]) notes.push(`Megatron does not change the data mixture within a run: the end-of-training phase is a resumed run from iteration ${phases[1].startStep} (see the file's last lines)`);
+  if (stages.length > 0) notes.push("Megatron cannot change the sequence length within a run: later context stages are resumed runs (see the file's last lines); iterations and the LR schedule continue across them");
+  const checks = [`checkpoints every ${ckpt.steps} iterations (${ckpt.why}); a rerun with --load resumes from the latest`];
+  if (segments.length > 0) checks.push(`this file's run stops at iteration ${firstEnd} of ${T}; ${segments.length} more run${segments.length > 1 ? "s follow" : " follows"} (the file's last lines)`);
   // Hidden-weight LR Megatron will apply: lr(it) / width_mult under μP
   const deviation = compareSchedule(sp, (it) => megatronLr(sched, it) / widthMult, o.hiddenLr.value);
-  return { model, training, data, extra, notes, deviation };
+  return { model, training, data, segments, notes, unexpressed, placeholders, checks, deviation, dataPathWords: allWords };
 }
 
 const SOURCE = "NVIDIA/Megatron-LM @ d98e8a64: megatron/training/arguments.py + config dataclasses; megatron/core/optimizer_param_scheduler.py";
-const tokensLine = (plan: Plan) =>
-  `tokens = train-iters × global-batch-size × seq-length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`;
+const tokensLine = (plan: Plan, firstEnd: number) =>
+  firstEnd === plan.batch.steps.value
+    ? `tokens = train-iters × global-batch-size × seq-length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`
+    : `tokens (this run) = train-iters × global-batch-size × seq-length = ${firstEnd} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${firstEnd * plan.batch.globalBatchSeqs.value * plan.batch.seqLen.value}; the whole run: ${plan.batch.tokensTrained.value} over ${plan.batch.steps.value} iterations`;
+
+const firstEndOf = (a: MegatronArgs, plan: Plan) => (a.segments[0]?.start ?? plan.batch.steps.value);
 
 export const megatron: Emitter = {
   id: "megatron",
   title: "Megatron-LM (launch script)",
   source: SOURCE,
   emit(plan: Plan): EmitResult {
-    const { model, training, data, extra, notes, deviation } = megatronArgs(plan);
+    const a = megatronArgs(plan, "bash");
+    const { model, training, data, segments, notes, unexpressed, placeholders, checks, deviation } = a;
     const arr = (name: string, xs: Arg[]) => `${name}=(\n${xs.map((x) => `  ${bashArg(x)}`).join("\n")}\n)`;
+    const extra = segments.flatMap((sg) => [
+      `# Run from iteration ${sg.start} to ${sg.end} (${commentText(sg.what)}): resume by running this script again with`,
+      `#   ${commentText(sg.overrides.map(bashArg).join(" "))}`,
+    ]);
+    notes.push(launchNote(placeholders, checks));
     const text = [
       "#!/usr/bin/env bash",
       `# lmplan emit --format megatron: ${commentText(plan.title)}`,
       `# flags: ${SOURCE}`,
-      `# ${tokensLine(plan)}`,
+      `# ${tokensLine(plan, firstEndOf(a, plan))}`,
+      ...beforeYouLaunch(placeholders, checks),
       "set -euo pipefail",
       `GPUS_PER_NODE=\${GPUS_PER_NODE:-8}   # ${plan.hardware.numGpus.value} GPUs in all: set NNODES, NODE_RANK, MASTER_ADDR for torchrun`,
       arr("MODEL_ARGS", model),
@@ -181,33 +282,84 @@ export const megatron: Emitter = {
       ...extra,
       "",
     ].join("\n");
-    return { format: "megatron", fileName: "train.sh", text, notes, deviation };
+    return { format: "megatron", fileName: "train.sh", text, notes, deviation, placeholders, unexpressed };
   },
 };
+
+/** The YAML map of a list of flags, each value as Megatron's functional-test launcher reads it (or undefined: a word it would change). */
+function yamlMap(args: Arg[]): Record<string, string | number | boolean> | undefined {
+  const map: Record<string, string | number | boolean> = {};
+  for (const [flag, ...words] of args) {
+    const [only] = words;
+    if (only === undefined) {
+      map[flag] = true; // a switch
+      continue;
+    }
+    if (words.length === 1 && typeof only === "number") {
+      map[flag] = only;
+      continue;
+    }
+    if (words.length === 1 && typeof only === "string" && /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(only)) {
+      map[flag] = Number(only);
+      continue;
+    }
+    // one plain word as it is; several as "[w1 w2 …]", the form the launcher splits into words
+    const list = launcherList(words as (string | number | EnvRef | (string | EnvRef)[])[]);
+    if (list === undefined) return undefined;
+    map[flag] = words.length === 1 ? list.slice(1, -1) : list;
+  }
+  return map;
+}
 
 /**
  * The same flags as the `MODEL_ARGS:` YAML map Megatron-LM's functional tests use
  * (tests/functional_tests/test_cases/<model>/<case>/model_config.yaml @ d98e8a64): "--flag: value",
- * switches as true.
+ * switches as true, multi-value flags as "[w1 w2 …]" (as --cuda-graph-modules is written there), the
+ * launcher's own variables for checkpoints (CHECKPOINT_SAVE_PATH, CHECKPOINT_LOAD_PATH), and each later
+ * run as MODEL_ARGS_<n>, which the launcher (shell_test_utils/_run_training.sh) uses for RUN_NUMBER=n.
  */
 export const megatronYaml: Emitter = {
   id: "megatron-yaml",
   title: "Megatron-LM (MODEL_ARGS YAML map)",
-  source: `${SOURCE}; map form: tests/functional_tests/test_cases/<model>/<case>/model_config.yaml`,
+  source: `${SOURCE}; map form: tests/functional_tests/test_cases/<model>/<case>/model_config.yaml, tests/functional_tests/shell_test_utils/_run_training.sh`,
   emit(plan: Plan): EmitResult {
-    const { model, training, data, extra, notes, deviation } = megatronArgs(plan);
-    const map: Record<string, string | number | boolean> = {};
-    for (const [flag, ...words] of [...model, ...training, ...data]) {
-      const [only] = words;
-      // a switch is true; one number a number; several words (or ${VAR}s, which the launcher substitutes) one
-      // string of shell words, the user's text quoted as the launch script quotes it
-      map[flag] =
-        only === undefined ? true
-        : words.length === 1 && typeof only === "number" ? only
-        : words.length === 1 && typeof only === "string" && /^-?[0-9.]+(e[+-]?[0-9]+)?$/.test(only) ? Number(only)
-        : words.map(shellWordForLauncher).join(" ");
+    const a = megatronArgs(plan, "yaml");
+    const { model, training, notes, unexpressed, placeholders, checks, deviation } = a;
+    let { data, segments } = a;
+    // a source name the launcher would change (quotes, spaces, $, brackets …) cannot be written in the
+    // map: the blend is left to ${DATA_BLEND}, which the user exports as "[w1 prefix1 w2 prefix2 …]"
+    const blend: string[] = [];
+    if (a.dataPathWords.some((ws) => launcherList(ws as (string | number | EnvRef | (string | EnvRef)[])[]) === undefined)) {
+      const ref: Arg = ["--data-path", { env: "DATA_BLEND" }];
+      data = data.map((x) => (x[0] === "--data-path" ? ref : x));
+      segments = segments.map((sg) => ({ ...sg, overrides: sg.overrides.map((x) => (x[0] === "--data-path" ? ref : x)) }));
+      const idx = placeholders.findIndex((p) => p.token === "${DATA_DIR}");
+      placeholders.splice(idx, 1, { token: "${DATA_BLEND}", key: "--data-path", what: 'the blend as "[weight prefix weight prefix …]" (a source name here has characters the launcher would change; the blend is listed below)' });
+      blend.push(...a.dataPathWords.map((ws, i) => `# --data-path ${i === 0 ? "" : `(phase ${i + 1}) `}${commentText(ws.map(shellWord).join(" "))}`));
+      notes.push("a data source name has characters Megatron's functional-test launcher would change (its envsubst, xargs and eval): --data-path is ${DATA_BLEND}; export it with the blend listed in the file");
+      unexpressed.push("data source names with shell characters in the functional-test YAML");
     }
-    const text = [`# lmplan emit --format megatron-yaml: ${commentText(plan.title)}`, `# flags: ${SOURCE}`, `# ${tokensLine(plan)}`, toYaml({ MODEL_ARGS: map }).trimEnd(), ...extra, ""].join("\n");
-    return { format: "megatron-yaml", fileName: "model_config.yaml", text, notes, deviation };
+    const runs: Record<string, Record<string, string | number | boolean>> = {};
+    const first = yamlMap([...model, ...training, ...data]) ?? {};
+    runs.MODEL_ARGS = first;
+    for (const [i, sg] of segments.entries()) {
+      const flags = new Map<string, Arg>([...model, ...training, ...data].map((x) => [x[0], x]));
+      for (const o of sg.overrides) flags.set(o[0], o);
+      runs[`MODEL_ARGS_${i + 2}`] = yamlMap([...flags.values()]) ?? {};
+    }
+    if (segments.length > 0) checks.push(`run n of ${segments.length + 1} is MODEL_ARGS_n (RUN_NUMBER=n); each resumes from CHECKPOINT_LOAD_PATH`);
+    notes.push(launchNote(placeholders, checks));
+    const extra = segments.map((sg, i) => `# MODEL_ARGS_${i + 2}: iterations ${sg.start} to ${sg.end} (${commentText(sg.what)}), resumed from the checkpoint`);
+    const text = [
+      `# lmplan emit --format megatron-yaml: ${commentText(plan.title)}`,
+      `# flags: ${SOURCE}`,
+      `# ${tokensLine(plan, firstEndOf(a, plan))}`,
+      ...beforeYouLaunch(placeholders, checks),
+      ...blend,
+      toYaml(runs).trimEnd(),
+      ...extra,
+      "",
+    ].join("\n");
+    return { format: "megatron-yaml", fileName: "model_config.yaml", text, notes, deviation, placeholders, unexpressed };
   },
 };

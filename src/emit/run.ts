@@ -2,7 +2,8 @@
  * emitPlan: the whole of `lmplan emit` as one fallible function, for the CLI and the HTTP API alike —
  * a saved plan validated against the full Plan schema (or a plan made from a request), re-split over
  * other GPUs if asked, refused when it does not fit in memory (unless asked to write it anyway) or
- * when --strict and the trainer cannot follow the schedule; the config with its notes, the measured
+ * when --strict and the trainer cannot follow the schedule, cannot express a setting of the plan, or the file
+ * holds a placeholder its "before you launch" list does not name; the config with its notes, the measured
  * schedule deviation and the plan's warnings otherwise. Errors are Issues (exit 2 / HTTP 4xx).
  */
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
@@ -13,6 +14,7 @@ import { parsePlan } from "../plan/schema.js";
 import type { Plan } from "../plan/types.js";
 import { nearbyMultiples, resplitBatch } from "./decompose.js";
 import { EMITTERS, findEmitter } from "./index.js";
+import { unlistedPlaceholders } from "./launch.js";
 import type { EmitResult } from "./types.js";
 
 export interface EmitRequest {
@@ -24,7 +26,10 @@ export interface EmitRequest {
   request?: unknown;
   /** Re-split the plan's global batch over this many GPUs. */
   gpus?: unknown;
-  /** Refuse when the trainer's own LR formula differs from the plan by more than 1% of the peak. */
+  /**
+   * Refuse when the trainer's own LR formula differs from the plan by more than 1% of the peak, when the
+   * config cannot express a setting of the plan, or when it holds a placeholder its list does not name.
+   */
   strict?: boolean;
   /** Write the config even when the plan does not fit in GPU memory. */
   allowOom?: boolean;
@@ -86,8 +91,19 @@ export function emitPlan(req: EmitRequest): Result<EmitOutcome> {
   const res = emitter.emit(plan);
   const d = res.deviation;
   const name = emitter.title.replace(/ \(.*\)$/, "");
-  if (req.strict === true && d.maxRelative > STRICT_TOLERANCE) {
-    return fail(conflict(["format"], `${name} cannot follow the plan's schedule: its LR differs by up to ${pct(d.maxRelative)} of the peak (at ${d.atPercent}% of training: ${+d.trainerLr.toPrecision(4)} vs ${+d.planLr.toPrecision(4)}); drop --strict to write the closest config with this deviation printed`));
+  if (req.strict === true) {
+    const issues: Issue[] = [];
+    if (d.maxRelative > STRICT_TOLERANCE) {
+      issues.push(conflict(["format"], `${name} cannot follow the plan's schedule: its LR differs by up to ${pct(d.maxRelative)} of the peak (at ${d.atPercent}% of training: ${+d.trainerLr.toPrecision(4)} vs ${+d.planLr.toPrecision(4)}); drop --strict to write the closest config with this deviation printed`));
+    }
+    if (res.unexpressed.length > 0) {
+      issues.push(conflict(["format"], `${name}'s config cannot express ${res.unexpressed.length === 1 ? "a setting" : `${res.unexpressed.length} settings`} of the plan: ${res.unexpressed.join("; ")}; drop --strict to write the config with these in its notes`));
+    }
+    const unlisted = unlistedPlaceholders(res.text, res.placeholders);
+    if (unlisted.length > 0) {
+      issues.push(conflict(["format"], `the ${name} config holds placeholders its "before you launch" list does not name: ${unlisted.join(", ")}`));
+    }
+    if (issues.length > 0) return { ok: false, issues };
   }
   return { ok: true, value: { ...res, title: emitter.title, source: emitter.source, warnings: plan.warnings } };
 }

@@ -7,7 +7,9 @@
  *                            which the trainers use) reads the same values as a YAML 1.2 one
  *   commentText              free text for a `#` comment: no line breaks or control characters
  *   toToml                   TOML through smol-toml, invisible and C1 characters escaped
- * JSON goes through JSON.stringify, which escapes every control character.
+ *   launcherList             a multi-value flag for Megatron's functional-test launcher: "[w1 w2 …]"
+ * JSON goes through JSON.stringify, which escapes every control character. A number the trainer reads
+ * as a float is wrapped in `float(x)`, so that YAML and Python write it with a decimal point (1.0, not 1).
  */
 import { stringify as stringifyToml } from "smol-toml";
 import { Document, parse as parseYaml, Scalar, visit } from "yaml";
@@ -71,13 +73,32 @@ export function shellWord(parts: ShellPart | ShellPart[]): string {
   return list.map((p) => (typeof p === "string" ? (p === "" ? "" : shellQuote(p)) : `"${envText(p, true)}"`)).join("");
 }
 
+/** Characters that pass through every step of Megatron's functional-test launcher unchanged (see launcherList). */
+const LAUNCHER_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
 /**
- * The same word for a launcher that substitutes ${VAR} itself and splits on spaces (Megatron's
- * functional-test YAML): variables as ${VAR}, text through shellQuote.
+ * A multi-value flag (nargs='*' / '+') the way Megatron's functional-test configs write it: one string
+ * "[w1 w2 …]" (e.g. `--cuda-graph-modules: "[attn mlp moe_router]"`). Their launcher
+ * (tests/functional_tests/shell_test_utils/_run_training.sh @ d98e8a64) runs envsubst over the whole file,
+ * reads each value with yq, trims it with xargs (which strips quotes), strips the brackets and splits the
+ * words with `eval` — so a word must be plain: `${VAR}` references (substituted by envsubst) and
+ * characters no step changes. Returns undefined when a word is not, for the caller to refuse or fall back.
  */
-export function shellWordForLauncher(parts: ShellPart | ShellPart[]): string {
-  const list = (Array.isArray(parts) ? parts : [parts]).map((p) => (typeof p === "number" ? finiteText(p) : p));
-  return list.map((p) => (typeof p === "string" ? (p === "" ? "" : shellQuote(p)) : envText(p, false))).join("");
+export function launcherList(words: (string | number | EnvRef | (string | EnvRef)[])[]): string | undefined {
+  const out: string[] = [];
+  for (const w of words) {
+    const parts = (Array.isArray(w) ? w : [w]).map((p) => (typeof p === "number" ? finiteText(p) : p));
+    let text = "";
+    for (const p of parts) {
+      if (typeof p === "string") {
+        if (p !== "" && !LAUNCHER_SAFE.test(p)) return undefined;
+        text += p;
+      } else text += envText(p, false);
+    }
+    if (text === "") return undefined;
+    out.push(text);
+  }
+  return `[${out.join(" ")}]`;
 }
 
 /**
@@ -137,8 +158,20 @@ export function heredocDelimiter(body: string, base = "LMPLAN_CONFIG_EOF"): stri
 
 // ---- Python ----------------------------------------------------------------------------------------
 
+/**
+ * A number the trainer reads as a float. JavaScript has one number type, so an integer-valued float
+ * (grad_clip 1, min_lr 0) would be written as an int, which a typed reader may refuse (nanoGPT's
+ * configurator asserts the override's type equals the default's: `--grad_clip=0.5` fails on `grad_clip = 1`).
+ */
+export class FloatValue {
+  constructor(readonly value: number) {}
+}
+
+/** Mark `x` as a float for toYaml and pyLiteral: 1 → "1.0", 0 → "0.0", 1e-8 → "1.0e-8". */
+export const float = (x: number): FloatValue => new FloatValue(x);
+
 /** A JSON-like value: what pyLiteral and toYaml accept. */
-export type Literal = string | number | boolean | null | undefined | readonly Literal[] | { readonly [k: string]: Literal };
+export type Literal = string | number | boolean | null | undefined | FloatValue | readonly Literal[] | { readonly [k: string]: Literal };
 
 // anything that is not plainly visible text is escaped: controls, format characters (bidi, zero
 // width), line and paragraph separators, surrogates, private use and unassigned code points
@@ -162,6 +195,7 @@ export function pyLiteral(value: Literal): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number") return finiteText(value);
+  if (value instanceof FloatValue) return floatText(value.value);
   if (typeof value === "string") return pyString(value);
   if (Array.isArray(value)) return `[${value.map(pyLiteral).join(", ")}]`;
   return `{${Object.entries(value as Record<string, Literal>).map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`).join(", ")}}`;
@@ -171,6 +205,13 @@ export function pyLiteral(value: Literal): string {
 function finiteText(x: number): string {
   if (!Number.isFinite(x)) throw new RangeError(`no literal for ${x} in a generated file`);
   return String(x);
+}
+
+/** A float literal for Python and YAML 1.1 alike: a decimal point always, a signed exponent after it (1.0, 0.5, 1.0e-8, 1.0e+21). */
+export function floatText(x: number): string {
+  const t = finiteText(x);
+  if (/e/.test(t)) return t.includes(".") ? t : t.replace("e", ".0e");
+  return t.includes(".") ? t : `${t}.0`;
 }
 
 // ---- YAML ------------------------------------------------------------------------------------------
@@ -215,6 +256,15 @@ const exponentFloat = {
   stringify: ({ value }: { value: unknown }) => String(value).replace("e", ".0e"),
 };
 
+/** A FloatValue written as a YAML 1.1 float (always a decimal point), read back as a plain number. */
+const markedFloat = {
+  identify: (v: unknown) => v instanceof FloatValue,
+  default: true,
+  tag: "tag:yaml.org,2002:float",
+  resolve: (s: string) => Number(s),
+  stringify: ({ value }: { value: unknown }) => floatText((value as FloatValue).value),
+};
+
 export interface YamlOptions {
   /** Fold long lines at this width (0: never, the default). */
   lineWidth?: number;
@@ -222,7 +272,7 @@ export interface YamlOptions {
 
 /** A YAML document for `value`, the same for YAML 1.2 and 1.1 readers; strings that need it double-quoted, with escapes. */
 export function toYaml(value: Literal, o: YamlOptions = {}): string {
-  const doc = new Document(value, { customTags: (tags) => [exponentFloat, ...tags] });
+  const doc = new Document(value, { customTags: (tags) => [markedFloat, exponentFloat, ...tags] });
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;

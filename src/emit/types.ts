@@ -14,6 +14,16 @@ export interface ScheduleDeviation {
   planLr: number;
 }
 
+/** A value the user must fill before launching, written in the trainer's own convention. */
+export interface Placeholder {
+  /** As it stands in the file: "${DATA_DIR}", "???" (OmegaConf's mandatory value), … */
+  token: string;
+  /** Where it stands (config key or flag). */
+  key: string;
+  /** What to put there. */
+  what: string;
+}
+
 export interface EmitResult {
   format: string;
   /** Suggested file name. */
@@ -22,6 +32,10 @@ export interface EmitResult {
   /** What the trainer cannot express, what the user must add, and how the plan was mapped. */
   notes: string[];
   deviation: ScheduleDeviation;
+  /** The values the user must fill (listed in the file's "before you launch" block and in a note). */
+  placeholders: Placeholder[];
+  /** Plan settings this config cannot express (they need code, data or a launch outside it); --strict refuses them. */
+  unexpressed: string[];
 }
 
 export interface Emitter {

@@ -52,6 +52,22 @@ export interface RenderOptions {
   title: string;
 }
 
+/** Slurm's D-HH:MM:SS for a number of seconds, rounded up to the minute. */
+export function slurmTime(seconds: number): string {
+  const m = Math.max(1, Math.ceil(seconds / 60));
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const two = (x: number) => String(x).padStart(2, "0");
+  return `${d}-${two(h)}:${two(m % 60)}:00`;
+}
+
+/** The time limit of one array task: the longest run's predicted time, 25% more and 10 minutes for start-up and the last checkpoint. */
+export function runTimeLimit(runs: SweepRun[]): { seconds: number; why: string } {
+  const longest = Math.max(0, ...runs.map((r) => r.plan.hardware.seconds.value));
+  const seconds = longest * 1.25 + 600;
+  return { seconds, why: `the longest run's predicted ${+(longest / 3600).toPrecision(3)} h × 1.25 + 10 min` };
+}
+
 export function renderSweep(runs: SweepRun[], o: RenderOptions): string {
   const n = runs.length;
   const nodes = Math.max(1, Math.ceil(o.gpusPerRun / 8));
@@ -60,13 +76,21 @@ export function renderSweep(runs: SweepRun[], o: RenderOptions): string {
   const launch = substituteConfig(o.command);
   const head = commentText(`lmplan sweep: ${o.title} — ${n} runs, ${o.trainer} configs, ${o.gpusPerRun} GPUs each`);
   if (o.scheduler === "slurm") {
+    const limit = runTimeLimit(runs);
     return [
       "#!/bin/bash",
       `# ${head}`,
+      "# Before you launch:",
+      "#   ${SLURM_PARTITION} (--partition) and ${SLURM_ACCOUNT} (--account): your cluster's; sbatch reads these lines literally,",
+      "#   so edit them, or export SBATCH_PARTITION and SBATCH_ACCOUNT (sbatch's input variables override #SBATCH lines)",
+      `#   --time ${slurmTime(limit.seconds)} per run: ${commentText(limit.why)}`,
       "#SBATCH --job-name=lmplan-sweep",
       `#SBATCH --array=${shellQuote(`0-${n - 1}`)}`,
       `#SBATCH --nodes=${shellQuote(nodes)}`,
       `#SBATCH --gpus-per-node=${shellQuote(perNode)}`,
+      `#SBATCH --time=${shellQuote(slurmTime(limit.seconds))}`,
+      "#SBATCH --partition=${SLURM_PARTITION}",
+      "#SBATCH --account=${SLURM_ACCOUNT}",
       "#SBATCH --output=sweep_logs/%A_%a.out",
       "set -euo pipefail",
       "mkdir -p sweep_configs sweep_logs",
