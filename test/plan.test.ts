@@ -115,6 +115,18 @@ describe("plan: the recipe", () => {
   });
 });
 
+describe("plan: presets take their own family's μP base", () => {
+  it("every Cerebras-GPT preset takes the Cerebras-GPT μP base (η_base 6e-3), not BTLM's (issue 11)", () => {
+    for (const id of ["cerebras-gpt-111m", "cerebras-gpt-256m", "cerebras-gpt-1.3b"]) {
+      const p = plan({ preset: id, gpus: 8 });
+      expect(p.optimizer.baseLr.value).toBe(6e-3);
+      expect(p.optimizer.baseLr.derivation).toMatch(/Cerebras-GPT μP base/);
+    }
+    expect(plan({ preset: "btlm-3b-8k", gpus: 8 }).optimizer.baseLr.value).toBe(0.012);
+    expect(plan({ preset: "cerebras-gpt-256m", gpus: 8, muBase: "btlm" }).optimizer.baseLr.value).toBe(0.012); // the user's choice wins
+  });
+});
+
 describe("plan: warnings", () => {
   it("warns below ~4 TPP that cosine-to-10% may beat D2Z", () => {
     const p = plan({ params: "1B", tpp: 2 });

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createApp, MAX_BODY_BYTES } from "../src/server/app.js";
+import { FitQueue } from "../src/server/fit-queue.js";
 import { plan } from "../src/plan/plan.js";
 
 const app = createApp({ "/": { body: "<!doctype html><title>lmplan</title>", type: "text/html; charset=utf-8" } });
@@ -76,13 +77,72 @@ describe("POST /api/emit, /api/fit; GET routes", () => {
     const csv = readFileSync(new URL("../data/chinchilla_svg_extracted_data.csv", import.meta.url), "utf8");
     const res = await post("/api/fit?bootstrap=0", csv, "text/csv");
     expect(res.status).toBe(200);
-    const p = ((await res.json()) as { fit: { params: Record<string, number> } }).fit.params;
+    const j = (await res.json()) as { numPoints: number; fit: { params: Record<string, number> } };
+    const p = j.fit.params;
+    // all 245 runs (no dropHighest): B 12,846 and β 0.453, far from Epoch's 2,085 and 0.366 (next test)
+    expect(j.numPoints).toBe(245);
+    expect(p.B).toBeGreaterThan(10_000);
     // the CLI fit of this file reproduces Epoch's E = 1.82 with their 5 highest-loss points dropped (test/fit-loss);
     // on all 245 points E is 1.89: both well inside this band
     expect(p.E).toBeGreaterThan(1.7);
     expect(p.E).toBeLessThan(2.0);
     expect(p.alpha).toBeGreaterThan(0.3);
     expect(p.alpha).toBeLessThan(0.4);
+  });
+  it("drops the k highest-loss runs when asked (?dropHighest=5 gives Epoch AI's refit, as lmplan fit loss --drop-highest 5 does)", async () => {
+    const csv = readFileSync(new URL("../data/chinchilla_svg_extracted_data.csv", import.meta.url), "utf8");
+    const res = await post("/api/fit?bootstrap=0&dropHighest=5", csv, "text/csv");
+    expect(res.status).toBe(200);
+    const j = (await res.json()) as { numPoints: number; dropped: { points: { L: number }[] }; residuals: unknown[]; fit: { params: Record<string, number> } };
+    // all 245 runs: B 12,846, β 0.453; the CLI with --drop-highest 5: B 2,143, β 0.3672 (Epoch AI, arXiv 2404.10102: B 2,085, β 0.3658)
+    expect(j.numPoints).toBe(240);
+    expect(j.dropped.points).toHaveLength(5);
+    expect(j.residuals).toHaveLength(240);
+    expect(j.fit.params.B).toBeGreaterThan(2000);
+    expect(j.fit.params.B).toBeLessThan(2300);
+    expect(j.fit.params.beta).toBeCloseTo(0.3672, 2);
+    expect(j.fit.params.E).toBeCloseTo(1.817, 2);
+  });
+  it.each([
+    ["dropHighest above 50", "/api/fit?dropHighest=51", /^dropHighest: expected a whole number of runs 0 … 50, received "51"/],
+    ["dropHighest not a plain whole number", "/api/fit?dropHighest=0x5", /^dropHighest: expected a whole number of runs 0 … 50/],
+    ["dropHighest on a fit that has no such option", "/api/fit/lr-batch?dropHighest=5", /^dropHighest: expected only bootstrap, map, seqLen, threshold for this fit/],
+    ["a threshold outside (0, 1)", "/api/fit/lr-batch?threshold=2", /^threshold: expected a fraction in \(0, 1\)/],
+  ])("fit refuses %s with 400", async (_what, path, message) => {
+    const res = await post(path, "N,D,loss\n1e9,2e10,3\n", "text/csv");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(message);
+  });
+  it("fits Step Law's sweep over HTTP as lmplan fit lr-batch --loss 'smooth loss' does (1911 runs, 17 groups)", async () => {
+    const csv = readFileSync(new URL("../data/steplaw/dense_lr_bs_loss.csv", import.meta.url), "utf8");
+    const res = await post(`/api/fit/lr-batch?bootstrap=20&map=${encodeURIComponent('loss="smooth loss"')}`, csv, "text/csv");
+    expect(res.status).toBe(200);
+    const j = (await res.json()) as { numRuns: number; groups: unknown[]; numNearOptimal: number; law: { lrExpN: number; bsExpD: number }; intervals: Record<string, [number, number]>; fittedLaws: { lrBatch: { form: string } } };
+    expect(j.numRuns).toBe(1911);
+    expect(j.groups).toHaveLength(17);
+    // the CLI on the same file: 129 near-optimal runs, η ∝ N^-0.7662, B ∝ D^0.6125
+    expect(j.numNearOptimal).toBe(129);
+    expect(j.law.lrExpN).toBeCloseTo(-0.7662, 3);
+    expect(j.law.bsExpD).toBeCloseTo(0.6125, 3);
+    expect(j.intervals.lrExpN?.[0]).toBeLessThan(j.law.lrExpN);
+    expect(j.fittedLaws.lrBatch.form).toBe("step-law");
+  });
+  it("fits τ_opt = c·TPP^m over HTTP from weight-decay sweeps, recovering the law the runs were made from", async () => {
+    // loss is a parabola in log λ with its minimum at λ_opt = B/(η·τ·D), τ = 1.084·TPP^-0.527 (Power Lines)
+    const rows = ["N,D,batch_tokens,lr,wd,loss"];
+    for (const [N, D] of [[1e8, 2e9], [1e8, 8e9], [4e8, 8e9], [4e8, 6.4e10]] as const) {
+      const B = 1048576;
+      const lr = 0.002;
+      const tau = 1.084 * (D / N) ** -0.527;
+      const lopt = B / (lr * tau * D);
+      for (const f of [0.25, 0.5, 1, 2, 4]) rows.push(`${N},${D},${B},${lr},${lopt * f * 1.1},${3 + 0.01 * Math.log(f * 1.1) ** 2}`);
+    }
+    const res = await post("/api/fit/timescale?bootstrap=10", `${rows.join("\n")}\n`, "text/csv");
+    expect(res.status).toBe(200);
+    const j = (await res.json()) as { coefficient: number; exponent: number; groups: unknown[] };
+    expect(j.groups).toHaveLength(4);
+    expect(j.coefficient).toBeCloseTo(1.084, 2);
+    expect(j.exponent).toBeCloseTo(-0.527, 2);
   });
   it.each([
     ["a binary upload", new Uint8Array([0, 159, 146, 150, 0, 1]), /^body: expected a text CSV or JSONL file, received "binary data"/],
@@ -92,6 +152,27 @@ describe("POST /api/emit, /api/fit; GET routes", () => {
     const res = await post(`/api/fit${query}`, body, "text/csv");
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(message);
+  });
+  it("a fit whose client goes away (the UI's Cancel) is stopped: its worker is freed at once", async () => {
+    const csv = readFileSync(new URL("../data/chinchilla_svg_extracted_data.csv", import.meta.url), "utf8");
+    const queue = new FitQueue({ workers: 1, maxQueued: 4, timeoutMs: 60_000 });
+    try {
+      const running = new AbortController();
+      const waiting = new AbortController();
+      const a = queue.run({ text: csv, mediaType: "text/csv", bootstrap: 100 }, running.signal);
+      const b = queue.run({ text: csv, mediaType: "text/csv", bootstrap: 100 }, waiting.signal);
+      expect(queue.load).toEqual({ running: 1, queued: 1 });
+      waiting.abort();
+      running.abort();
+      const [ra, rb] = await Promise.all([a, b]);
+      expect(ra.status).toBe(503);
+      expect(rb.status).toBe(503);
+      expect(JSON.stringify(rb.body)).toMatch(/a fit the client cancelled/);
+      // nothing left running or waiting: the running fit's worker was stopped, not left to finish
+      expect(queue.load).toEqual({ running: 0, queued: 0 });
+    } finally {
+      await queue.close();
+    }
   });
   it("lists the laws, serves an OpenAPI document generated from the request schema, and 404s unknown routes as JSON", async () => {
     const laws = (await (await app.request("/api/laws")).json()) as { id: string; verified: boolean }[];

@@ -60,7 +60,7 @@ export function citationText(c: Citation): string {
   return [c.short, c.arxiv ? `arXiv ${c.arxiv}` : undefined, c.locator || undefined, c.repo].filter(Boolean).join(", ");
 }
 
-function citationFor(source: string): string | undefined {
+export function citationFor(source: string): string | undefined {
   if (source.startsWith("fitted:")) return `your runs, fitted with lmplan fit ${source.slice("fitted:".length)} (file given to --laws)`;
   const law = findLaw(source);
   if (law) return citationText(law.citation);

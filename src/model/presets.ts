@@ -69,8 +69,10 @@ function cerebrasGpt(id: string, title: string, file: string, dModel: number, nu
       norm: "layernorm",
       bias: true,
     },
-    // All Cerebras-GPT models were trained at 20 tokens per parameter (model card).
-    recipe: { tpp: 20, citation: CEREBRAS_GPT_CITE(file) },
+    // All Cerebras-GPT models were trained at 20 tokens per parameter (model card). Their μP base is
+    // Cerebras-GPT's own (arXiv 2304.03208 §3, src/parameterization/bases.ts), not BTLM's: BTLM's hidden LR is 2× and its logits
+    // multiplier 2.22× the Cerebras-GPT μP values, which every Cerebras-GPT preset once took silently.
+    recipe: { tpp: 20, muBase: "cerebras-gpt", citation: CEREBRAS_GPT_CITE(file) },
   };
 }
 

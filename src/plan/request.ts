@@ -21,7 +21,15 @@ export interface FieldMeta {
   unit: string;
   /** Where the default comes from, shown in --help. */
   defaultNote?: string;
+  /**
+   * The accepted values of a field that takes one of a fixed list (filled in by field() from the
+   * schema itself, never written by hand): the web form draws these fields as selects.
+   */
+  choices?: readonly string[];
 }
+
+/** The value list behind each schema made by oneOf(), read by field() into the field's metadata. */
+const CHOICES = new WeakMap<z.ZodType, readonly string[]>();
 
 // Every value reaches lmplan's own parsers, so NaN, Infinity and wrong types get the same
 // "expected …, received …" message as a bad string (zod's z.number() would answer first, vaguely).
@@ -62,12 +70,14 @@ function numberIn(o: { min: number; max: number; minExclusive?: boolean; integer
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return fromParser((v) => {
+  const schema = fromParser((v) => {
     const s = typeof v === "string" ? v.toLowerCase() : v;
     return (values as readonly unknown[]).includes(s)
       ? { ok: true, value: s as T[number] }
       : { ok: false, issues: [invalid("", `one of ${values.join(", ")}`, v)] };
   });
+  CHOICES.set(schema, values);
+  return schema;
 }
 
 const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
@@ -89,7 +99,8 @@ const text = (what: string) =>
 const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
 
 function field<S extends z.ZodType>(schema: S, meta: FieldMeta) {
-  return schema.optional().meta(meta as unknown as Record<string, unknown>);
+  const choices = CHOICES.get(schema);
+  return schema.optional().meta({ ...meta, ...(choices ? { choices } : {}) } as unknown as Record<string, unknown>);
 }
 
 const finite = z.number().refine(Number.isFinite, "a finite number");

@@ -20,6 +20,8 @@ export interface FitQueueOptions {
   timeoutMs: number;
 }
 
+const CANCELLED: FitAnswer = { status: 503, body: errorBody([invalid("body", "a fit the client waits for", "a fit the client cancelled")]) };
+
 export const DEFAULT_FIT_QUEUE: FitQueueOptions = { workers: Math.max(1, availableParallelism() - 1), maxQueued: 8, timeoutMs: 60_000 };
 
 /** dist/server/fit-worker.js beside the built server or the bundled CLI; from the sources, the built copy. */
@@ -54,16 +56,35 @@ export class FitQueue {
     return { running: this.slots.filter((s) => s.busy).length, queued: this.waiting.length };
   }
 
-  run(job: FitJob): Promise<FitAnswer> {
+  /**
+   * Run a fit; when `signal` aborts (the client went away: the UI's Cancel button), a waiting fit leaves
+   * the queue and a running one's worker is stopped, so a cancelled fit holds no core.
+   */
+  run(job: FitJob, signal?: AbortSignal): Promise<FitAnswer> {
+    if (signal?.aborted) return Promise.resolve(CANCELLED);
     // Without a built worker (running from the sources before `npm run build`) fits run inline.
     if (this.url === undefined) return Promise.resolve(runFitJob(job));
     if (this.waiting.length >= this.opts.maxQueued && this.freeSlot() === undefined) {
       return Promise.resolve({ status: 429, body: errorBody([invalid("body", `at most ${this.opts.workers} fits running and ${this.opts.maxQueued} waiting; retry shortly`, "one fit too many")]) });
     }
     return new Promise((resolve) => {
-      this.waiting.push({ id: this.nextId++, job, resolve });
+      const id = this.nextId++;
+      this.waiting.push({ id, job, resolve });
+      signal?.addEventListener("abort", () => this.cancel(id), { once: true });
       this.dispatch();
     });
+  }
+
+  /** A fit whose client went away: out of the queue, or its worker stopped and replaced. */
+  private cancel(id: number): void {
+    const i = this.waiting.findIndex((p) => p.id === id);
+    if (i >= 0) {
+      const [p] = this.waiting.splice(i, 1);
+      p?.resolve(CANCELLED);
+      return;
+    }
+    const slot = this.slots.find((s) => s.busy?.id === id);
+    if (slot) this.replace(slot.worker, CANCELLED);
   }
 
   /** Stop every worker (tests, server shutdown). */
