@@ -3,6 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { registerAudit } from "./audit.js";
 import { BadInput } from "./shared.js";
 import { conflict, invalid, type Issue } from "../errors.js";
 import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
@@ -105,7 +106,7 @@ export function renderContext(c: ContextPlan): string {
 }
 
 export function registerData(program: Command, io: { out: (s: string) => void }): void {
-  program
+  const dataCommand = program
     .command("data")
     .description("plan a data mixture: tokens and epochs per source, effective tokens under repetition, end-of-training upsampling")
     .requiredOption("--sources <preset|file.csv>", `source preset (${SOURCE_PRESETS.map((p) => p.id).join(", ")}) or a CSV of name,tokens[,domain,quality]`)
@@ -129,6 +130,8 @@ export function registerData(program: Command, io: { out: (s: string) => void })
       const plan = unwrap(planMixture(sources, weights, { tokens, ...(params !== undefined ? { params } : {}), ...(capEpochs !== undefined ? { capEpochs } : {}), ...(upsample ? { upsample } : {}) }));
       io.out(o.json ? `${JSON.stringify({ mix: label, ...plan }, null, 2)}\n` : renderMixture(plan, label, o.sources as string));
     });
+  // `lmplan data audit` (src/cli/audit.ts): the near-duplicate audit whose unique tokens feed --sources
+  registerAudit(dataCommand, io);
 
   program
     .command("context")
