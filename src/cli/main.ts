@@ -86,7 +86,7 @@ Examples:
   return program;
 }
 
-const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve", "pareto"];
+const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve", "pareto", "track"];
 
 /** Run the CLI; returns the exit code instead of exiting so tests can call it in-process. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -101,6 +101,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (all || first === "sweep") (await import("./sweep.js")).registerSweep(program, io);
   if (all || first === "serve") (await import("./serve.js")).registerServe(program, io);
   if (all || first === "pareto" || first === "fit") (await import("./pareto.js")).registerPareto(program, io);
+  if (all || first === "track") (await import("./track.js")).registerTrack(program, io);
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;

@@ -434,11 +434,18 @@ describe("--out and file-system errors", () => {
     const outDir = await cli(["fit", "curves", f, "--out", dir]);
     expect(outDir.code).toBe(2);
     expect(outDir.err).toMatch(/^lmplan: out: .*\(EISDIR: is a directory\)"$/m);
-    for (const args of [["fit", "curves", dir], ["fit", "loss", dir], ["fit", "lr-batch", dir], ["data", "--sources", `${dir}/x.csv`, "--tokens", "1T"]]) {
+    for (const args of [["fit", "loss", dir], ["fit", "lr-batch", dir], ["data", "--sources", `${dir}/x.csv`, "--tokens", "1T"]]) {
       const r = await cli(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err, args.join(" ")).toMatch(/^lmplan: (file|sources): expected a readable CSV/);
     }
+    // Since issue 17 a directory given to fit curves is a run directory (TensorBoard-style): its log
+    // files are read as one run; an empty one exits 2 naming it.
+    expect((await cli(["fit", "curves", dir, "--json"])).code).toBe(0);
+    const empty = tmp();
+    const e = await cli(["fit", "curves", empty]);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/^lmplan: logs\..*: expected a run directory with log files, received "an empty directory"$/m);
   });
 });
 
