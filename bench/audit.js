@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads";
 import { PRESETS } from "../dist/mixture/audit/config.js";
 import { MinHasher } from "../dist/mixture/audit/minhash.js";
 import { runAudit } from "../dist/mixture/audit/run.js";
+import { mulberry32 } from "../dist/fit/random.js";
 
 const PY = "/usr/bin/python3";
 const TOTAL_MB = Number(process.env.LMPLAN_AUDIT_BENCH_MB ?? 1024);
@@ -20,16 +21,8 @@ const REF_MB = Number(process.env.LMPLAN_AUDIT_BENCH_REF_MB ?? 4);
 const SCALE_MB = Number(process.env.LMPLAN_AUDIT_BENCH_SCALE_MB ?? 24);
 
 // ---- a corpus: Zipf-distributed words, 10% exact copies and 10% near copies (a few words changed) ----
-function makeRng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the same seeded PRNG as lmplan's bootstrap (mulberry32)
+const makeRng = mulberry32;
 const rng = makeRng(42);
 const vocab = Array.from({ length: 30000 }, (_, i) => {
   let w = "";

@@ -15,19 +15,11 @@ import { estimateCorpus } from "../src/mixture/audit/estimate.js";
 import { candidateProbability } from "../src/mixture/audit/lsh.js";
 import { MinHasher } from "../src/mixture/audit/minhash.js";
 import { computeNumbers } from "../src/mixture/audit/results.js";
+import { mulberry32 } from "../src/fit/random.js";
 import { runAudit } from "../src/mixture/audit/run.js";
 
-/** Mulberry32: a small seeded generator, so the corpus is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (lmplan's bootstrap PRNG): the corpus is the same on every run. */
+const rng = mulberry32;
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 const randomText = (r: () => number, n: number) => Array.from({ length: n }, () => LETTERS[Math.floor(r() * 26)]).join("");

@@ -154,3 +154,24 @@ export function parseJsonLenient(text: string, maxDepth = MAX_LENIENT_DEPTH): Le
     throw e;
   }
 }
+
+/**
+ * Each non-blank line of JSON-lines text, read leniently (NaN/Infinity as Python writes them): `onObject`
+ * gets the objects with their real file line, `onBad` every other line (not JSON, or not an object).
+ * Blank lines are skipped without shifting the count.
+ */
+export function forEachJsonLine(text: string, onObject: (line: number, obj: Record<string, unknown>) => void, onBad: (line: number, text: string) => void): void {
+  let line = 0;
+  let from = 0;
+  while (from <= text.length) {
+    let to = text.indexOf("\n", from);
+    if (to < 0) to = text.length;
+    line++;
+    const l = text.slice(from, to);
+    from = to + 1;
+    if (l.trim() === "") continue;
+    const r = parseJsonLenient(l);
+    if (r.ok && r.value.value !== null && typeof r.value.value === "object" && !Array.isArray(r.value.value)) onObject(line, r.value.value as Record<string, unknown>);
+    else onBad(line, l);
+  }
+}

@@ -16,7 +16,7 @@
 import { conflict, invalid, missing, type Issue } from "../errors.js";
 import { COUNT_SUFFIXES } from "../units/parse.js";
 import { parseCsvRecords, type RowIssue } from "./csv.js";
-import { parseJsonLenient } from "./json-lenient.js";
+import { forEachJsonLine, parseJsonLenient } from "./json-lenient.js";
 import { inRange, rangeText, type Range } from "./ranges.js";
 
 export type { RowIssue } from "./csv.js";
@@ -163,19 +163,11 @@ function jsonRecords(text: string): Parsed<RecordSet> {
       else objects.push({ line, obj: v as Record<string, unknown> });
     }
   } else {
-    let line = 0;
-    let from = 0;
-    while (from <= text.length) {
-      let to = text.indexOf("\n", from);
-      if (to < 0) to = text.length;
-      line++;
-      const l = text.slice(from, to);
-      from = to + 1;
-      if (l.trim() === "") continue;
-      const r = parseJsonLenient(l);
-      if (r.ok && r.value.value !== null && typeof r.value.value === "object" && !Array.isArray(r.value.value)) objects.push({ line, obj: r.value.value as Record<string, unknown> });
-      else rejected.push({ line, issue: invalid(`line ${line}`, "one JSON object per line", clip(l.trim())) });
-    }
+    forEachJsonLine(
+      text,
+      (line, obj) => objects.push({ line, obj }),
+      (line, l) => rejected.push({ line, issue: invalid(`line ${line}`, "one JSON object per line", clip(l.trim())) }),
+    );
   }
   return { ok: true, value: recordsFromObjects(objects, rejected) };
 }

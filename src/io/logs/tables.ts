@@ -9,7 +9,7 @@
  */
 import { invalid } from "../../errors.js";
 import { parseCsvRecords } from "../csv.js";
-import { parseJsonLenient } from "../json-lenient.js";
+import { forEachJsonLine, parseJsonLenient } from "../json-lenient.js";
 import type { RunBuilder } from "./run.js";
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -145,19 +145,11 @@ export function readJsonTable(text: string, name: string, b: RunBuilder, fi: num
   }
   // JSON lines
   const objs: { line: number; obj: Record<string, unknown> }[] = [];
-  let line = 0;
-  let from = 0;
-  while (from <= text.length) {
-    let to = text.indexOf("\n", from);
-    if (to < 0) to = text.length;
-    line++;
-    const l = text.slice(from, to);
-    from = to + 1;
-    if (l.trim() === "") continue;
-    const r = parseJsonLenient(l);
-    if (r.ok && r.value.value !== null && typeof r.value.value === "object" && !Array.isArray(r.value.value)) objs.push({ line, obj: r.value.value as Record<string, unknown> });
-    else b.run.problems.push(invalid([name, `line ${line}`], "one JSON object per line", l.trim().slice(0, 60)));
-  }
+  forEachJsonLine(
+    text,
+    (line, obj) => objs.push({ line, obj }),
+    (line, l) => b.run.problems.push(invalid([name, `line ${line}`], "one JSON object per line", l.trim().slice(0, 60))),
+  );
   rowsFromObjects(objs, name, b, fi);
   return "rows";
 }
