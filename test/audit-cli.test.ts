@@ -67,6 +67,28 @@ describe("lmplan data audit", () => {
     expect(plan.code).toBe(0);
     const p = JSON.parse(plan.out);
     expect(p.sources.find((s: { name: string }) => s.name === "books").uniqueTokens).toBe(Number(global));
+    // …and lmplan plan takes the same file (issue 18, item 3): epochs and effective tokens over unique tokens
+    const full = await run(["plan", "--params", "125M", "--tpp", "20", "--gpus", "8", "--data-sources-file", csv, "--json"]);
+    expect(full.code).toBe(0);
+    const q = JSON.parse(full.out);
+    expect(q.data.sourcesPreset).toBe("your 2 sources");
+    const b = q.data.sources.find((s: { name: string }) => s.name === "books");
+    expect(b.uniqueTokens).toBe(Number(global));
+    expect(b.epochs).toBeCloseTo(b.tokens / Number(global), 12);
+  });
+  it("plan --data-sources-file refuses a preset beside it, a bad file and a bad row, naming the field", async () => {
+    const csv = join(dir, "sources-2.csv");
+    writeFileSync(csv, "name,tokens,domain\nweb,3e11,web\ncode,2e10,code\n");
+    const both = await run(["plan", "--params", "125M", "--tpp", "20", "--data-sources", "slimpajama-627b", "--data-sources-file", csv]);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/^lmplan: dataSources\.dataSourcesTable: conflict/);
+    const missing = await run(["plan", "--params", "125M", "--tpp", "20", "--data-sources-file", join(dir, "nope.csv")]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^lmplan: dataSourcesTable: expected a readable CSV/);
+    writeFileSync(csv, "name,tokens\nweb,0x10\n");
+    const bad = await run(["plan", "--params", "125M", "--tpp", "20", "--data-sources-file", csv]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/dataSourcesTable/);
   });
 
   it("--sample-fraction prints the corpus estimate with its interval", async () => {

@@ -60,6 +60,19 @@ describe("POST /api/plan", () => {
   });
 });
 
+describe("POST /api/plan with your own data sources", () => {
+  it("takes dataSourcesTable rows (what --data-sources-file reads) and refuses malformed ones by field", async () => {
+    const rows = [{ name: "web", tokens: 3e11, domain: "web" }, { name: "code", tokens: 2e10, domain: "code" }];
+    const ok = await post("/api/plan", JSON.stringify({ params: "125M", tpp: 20, gpus: 8, dataSourcesTable: rows }));
+    expect(ok.status).toBe(200);
+    const p = (await ok.json()) as { data: { sources: { name: string; uniqueTokens: number }[] } };
+    expect(p.data.sources.map((s) => s.name).sort()).toEqual(["code", "web"]);
+    const bad = await post("/api/plan", JSON.stringify({ params: "125M", tpp: 20, dataSourcesTable: [{ name: "web", tokens: -1, domain: "web" }] }));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]?.path).toMatch(/^dataSourcesTable/);
+  });
+});
+
 describe("POST /api/emit, /api/fit; GET routes", () => {
   it("emits a Megatron script for a request, and refuses a GPU count that does not split the batch", async () => {
     const ok = await post("/api/emit", JSON.stringify({ format: "megatron", request: { preset: "btlm-3b-8k", gpus: 64 } }));

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { conflict, invalid, type Issue } from "../errors.js";
 import { parseJson } from "../json.js";
+import { readSources } from "../io/sources.js";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../plan/request.js";
 import { parsePlan } from "../plan/schema.js";
 import type { Plan } from "../plan/types.js";
@@ -31,7 +32,8 @@ export function addPlanOptions(cmd: Command, skip: ReadonlySet<string> = new Set
   for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
     if (skip.has(key)) continue;
     const meta = fieldMeta(key);
-    if (key === "fittedLaws") {
+    if (key === "fittedLaws" || key === "dataSourcesTable") {
+      // files the CLI reads into the field (requestFromOptions); the JSON body carries their content
       cmd.option(meta.flag, meta.description);
       continue;
     }
@@ -66,7 +68,21 @@ export function requestFromOptions(opts: Record<string, unknown>, io: Io, skip: 
     }
     request.fittedLaws = doc.laws;
   }
-  return { ...request, ...planFieldsFromOptions(opts, skip) };
+  const fields = planFieldsFromOptions(opts, skip);
+  // --data-sources-file names a CSV: the request carries its rows (the core reads no files)
+  if (typeof fields.dataSourcesTable === "string") {
+    const path = fields.dataSourcesTable;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw new BadInput([invalid("dataSourcesTable", "a readable CSV of name,tokens[,domain]", `${path} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
+    }
+    const r = readSources(text);
+    if (!r.ok) throw new BadInput(r.issues.map((i) => ({ ...i, path: ["dataSourcesTable", ...i.path] })));
+    fields.dataSourcesTable = r.value.sources.map((s) => ({ name: s.name, tokens: s.tokens, domain: s.domain }));
+  }
+  return { ...request, ...fields };
 }
 
 /**

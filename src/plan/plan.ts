@@ -371,10 +371,14 @@ export function planFromRequest(req: PlanRequest): Result<Plan> {
     warnings.push(...context.warnings);
   }
   let data: Plan["data"];
-  const sourcesId = req.dataSources ?? (req.mix !== undefined || req.capEpochs !== undefined || req.upsampleFinal !== undefined ? "slimpajama-627b" : preset?.recipe?.data?.sources);
+  if (req.dataSources !== undefined && req.dataSourcesTable !== undefined) {
+    return { ok: false, issues: [conflict(["dataSources", "dataSourcesTable"], "--data-sources names a preset and --data-sources-file gives your own sources; give one of them")] };
+  }
+  const table = req.dataSourcesTable;
+  const sourcesId = table ? `your ${table.length} source${table.length === 1 ? "" : "s"}` : (req.dataSources ?? (req.mix !== undefined || req.capEpochs !== undefined || req.upsampleFinal !== undefined ? "slimpajama-627b" : preset?.recipe?.data?.sources));
   if (sourcesId !== undefined) {
-    const sources = findSourcePreset(sourcesId)?.sources ?? [];
-    const w = weightsForMix(sources, req.mix ?? (req.dataSources === undefined ? preset?.recipe?.data?.mix : undefined));
+    const sources = table ?? findSourcePreset(sourcesId)?.sources ?? [];
+    const w = weightsForMix(sources, req.mix ?? (req.dataSources === undefined && !table ? preset?.recipe?.data?.mix : undefined));
     if (!w.ok) return w;
     const up = req.upsampleFinal !== undefined ? parseUpsample(req.upsampleFinal) : undefined;
     if (up && !up.ok) return up;

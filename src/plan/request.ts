@@ -266,6 +266,22 @@ export const PlanRequestSchema = z.strictObject({
     description: `training data for the Data section: ${SOURCE_IDS.join(", ")} (the preset's data by default)`,
     unit: "",
   }),
+  dataSourcesTable: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1).max(200),
+        tokens: finite.positive().max(1e18),
+        domain: z.string().min(1).max(200),
+      }),
+    )
+    .min(1)
+    .max(10_000)
+    .optional()
+    .meta({
+      flag: "--data-sources-file <file.csv>",
+      description: "your own data sources instead of a preset: a CSV of name,tokens[,domain] (unique tokens per source), e.g. what lmplan data audit --out-sources writes",
+      unit: "",
+    } as unknown as Record<string, unknown>),
   mix: field(text('a mix preset (dc-1 … dc-6) or weights such as "web:0.7,code:0.2,books:0.1"'), {
     flag: "--mix <mix>",
     description: 'mix preset dc-1…dc-6 (SlimPajama-DC, unverified) or weights by source or domain, e.g. "web:0.7,code:0.3"',

@@ -72,7 +72,7 @@ const argv = (head: string[], flags: readonly string[], switches: readonly strin
     )
     .map(([pos, fl]) => [...head, ...pos, ...fl.flat()]);
 
-const PLAN_FLAGS = ["--params", "--tokens", "--tpp", "--compute", "--gpu", "--gpus", "--days", "--preset", "--schedule", "--seq-len", "--batch-seqs", "--micro-batch", "--mfu", "--price", "--precision", "--context", "--target-context", "--mix", "--data-sources", "--upsample-final", "--cap-epochs", "--width", "--layers", "--aspect-ratio", "--warmup", "--weight-decay", "--zero-stage", "--recompute", "--parameterization", "--mu-base", "--decay-fraction", "--decay-shape", "--min-lr-ratio", "--unique-tokens", "--loss-law", "--input", "--laws"];
+const PLAN_FLAGS = ["--params", "--tokens", "--tpp", "--compute", "--gpu", "--gpus", "--days", "--preset", "--schedule", "--seq-len", "--batch-seqs", "--micro-batch", "--mfu", "--price", "--precision", "--context", "--target-context", "--mix", "--data-sources", "--data-sources-file", "--upsample-final", "--cap-epochs", "--width", "--layers", "--aspect-ratio", "--warmup", "--weight-decay", "--zero-stage", "--recompute", "--parameterization", "--mu-base", "--decay-fraction", "--decay-shape", "--min-lr-ratio", "--unique-tokens", "--loss-law", "--input", "--laws"];
 const FIT_FLAGS = ["--map", "--bootstrap", "--seed", "--drop-highest", "--out", "--plot", "--loss", "--seq-len", "--threshold", "--eval", "--predict", "--optimizer", "--schedule"];
 const files = fc.constantFrom(...INPUTS).map((f) => [f]);
 const out = fc.constantFrom(...OUTPUTS);

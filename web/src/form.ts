@@ -29,7 +29,7 @@ const GROUPS: Group[] = [
   { id: "batch", title: "Batch and memory", keys: ["seqLen", "batchSeqs", "microBatch", "zeroStage", "recompute"] },
   { id: "optimizer", title: "Optimizer and laws", keys: ["parameterization", "muBase", "weightDecay", "lossLaw", "fittedLaws"] },
   { id: "schedule", title: "LR schedule", keys: ["schedule", "warmupFraction", "minLrRatio", "decayFraction", "decayShape"] },
-  { id: "data", title: "Data and context", keys: ["dataSources", "mix", "capEpochs", "upsampleFinal", "contextStages", "targetContext"] },
+  { id: "data", title: "Data and context", keys: ["dataSources", "dataSourcesTable", "mix", "capEpochs", "upsampleFinal", "contextStages", "targetContext"] },
   { id: "shape", title: "Explicit shape (μP proxies)", keys: ["width", "layers", "aspectRatio"] },
 ];
 
@@ -63,7 +63,10 @@ function fieldHtml(key: PlanField): string {
   const showUnit = unit !== "" && unit.toLowerCase() !== name.toLowerCase();
   const label = `<label for="${id}">${esc(name)}${showUnit ? ` <span class="unit">${esc(unit)}</span>` : ""}</label>`;
   let control: string;
-  if (key === "fittedLaws") {
+  if (key === "dataSourcesTable") {
+    // a CSV read in the browser (src/io/sources.ts, the CLI's reader); its rows go into the request
+    control = `<div class="laws-control"><input id="${id}" name="dataSourcesTable" type="file" accept=".csv,text/csv" aria-describedby="${describedBy}"><span id="sources-status" data-testid="sources-status">none (a preset's sources)</span> <button type="button" id="sources-clear" hidden>clear</button></div>`;
+  } else if (key === "fittedLaws") {
     control = `<div class="laws-control"><input id="${id}" name="fittedLaws" type="file" accept=".json,application/json" aria-describedby="${describedBy}"><span id="laws-status" data-testid="laws-status">none (the published laws)</span> <button type="button" id="laws-clear" hidden>clear</button></div>`;
   } else if (m.choices) {
     const titles = CHOICE_TITLES[key] ?? {};
@@ -94,7 +97,7 @@ const control = (key: PlanField) => document.getElementById(`f-${key}`) as HTMLI
 export function readForm(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of FIELDS) {
-    if (key === "fittedLaws") continue;
+    if (key === "fittedLaws" || key === "dataSourcesTable") continue;
     const el = control(key);
     const v = el?.value.trim() ?? "";
     if (v !== "") out[key] = v;
@@ -104,7 +107,7 @@ export function readForm(): Record<string, string> {
 
 export function setForm(values: Record<string, string>): void {
   for (const key of FIELDS) {
-    if (key === "fittedLaws") continue;
+    if (key === "fittedLaws" || key === "dataSourcesTable") continue;
     const el = control(key);
     if (el) el.value = values[key] ?? "";
   }
@@ -240,7 +243,7 @@ function resolvedChoice(key: PlanField, p: Plan): string | undefined {
 export function updatePlaceholders(p: Plan): void {
   for (const key of FIELDS) {
     const el = control(key);
-    if (!el || key === "fittedLaws") continue;
+    if (!el || key === "fittedLaws" || key === "dataSourcesTable") continue;
     const m = fieldMeta(key);
     if (el instanceof HTMLSelectElement) {
       const first = el.options[0];
@@ -276,7 +279,7 @@ export function fromQuery(search: string): { values: Record<string, string>; fit
       } catch {
         lawsError = "the link's laws= is not JSON; planning with the published laws";
       }
-    } else if ((FIELDS as string[]).includes(k) && k !== "fittedLaws") values[k] = v;
+    } else if ((FIELDS as string[]).includes(k) && k !== "fittedLaws" && k !== "dataSourcesTable") values[k] = v;
     else unknown.push(k);
   }
   return { values, fittedLaws, unknown, ...(lawsError ? { lawsError } : {}) };

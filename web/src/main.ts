@@ -6,6 +6,7 @@
  * the HTTP API, which uses the same schemas and code as the CLI.
  */
 import { formatIssue } from "../../src/errors.js";
+import { readSources } from "../../src/io/sources.js";
 import { FittedLawsSchema } from "../../src/plan/request.js";
 import { planSafe } from "../../src/plan/plan.js";
 import type { Plan } from "../../src/plan/types.js";
@@ -36,7 +37,25 @@ function showTab(): void {
 function request(): Record<string, unknown> {
   const req: Record<string, unknown> = { ...state.values };
   if (state.fittedLaws) req.fittedLaws = state.fittedLaws;
+  if (sourcesTable) req.dataSourcesTable = sourcesTable;
   return req;
+}
+
+// ---- your data sources from a CSV (the CLI's --data-sources-file; not carried in the link) ----------
+let sourcesTable: { name: string; tokens: number; domain: string }[] | undefined;
+async function sourcesFromFile(file: File): Promise<void> {
+  const r = readSources(await file.text());
+  const errEl = $("e-dataSourcesTable");
+  if (r.ok) {
+    sourcesTable = r.value.sources.map((x) => ({ name: x.name, tokens: x.tokens, domain: x.domain }));
+    errEl.textContent = "";
+  } else {
+    sourcesTable = undefined;
+    errEl.textContent = `${file.name}: ${r.issues.map(formatIssue).join("; ")}`;
+  }
+  $("sources-status").textContent = sourcesTable ? `${file.name}: ${sourcesTable.length} sources` : "none (a preset's sources)";
+  $("sources-clear").hidden = sourcesTable === undefined;
+  recompute();
 }
 
 function lawsStatus(): void {
@@ -189,6 +208,17 @@ function init(): void {
   $<HTMLInputElement>("f-fittedLaws").addEventListener("change", (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
     if (f) void lawsFromFile(f);
+  });
+  $<HTMLInputElement>("f-dataSourcesTable").addEventListener("change", (e) => {
+    const f = (e.target as HTMLInputElement).files?.[0];
+    if (f) void sourcesFromFile(f);
+  });
+  $("sources-clear").addEventListener("click", () => {
+    sourcesTable = undefined;
+    $<HTMLInputElement>("f-dataSourcesTable").value = "";
+    $("sources-status").textContent = "none (a preset's sources)";
+    $("sources-clear").hidden = true;
+    recompute();
   });
   $("laws-clear").addEventListener("click", () => {
     state.fittedLaws = undefined;
