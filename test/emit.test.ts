@@ -494,11 +494,10 @@ describe("issue 10 regressions: emit says what the plan says", () => {
   });
 
   it("the GPU counts suggested in a re-split error are found in bounded time for any batch and GPU count", () => {
-    const t0 = performance.now();
+    // a hang would be caught by the test timeout (no wall-clock assertions in unit tests; the bench times things)
     expect(nearbyDivisors(1024, 48)).toEqual([8, 16, 32, 64]);
     expect(nearbyDivisors(2 ** 40, 1e300).length).toBe(4);
     expect(nearbyDivisors(999_999_999_989, 7)).toEqual([1, 999_999_999_989]); // a prime
-    expect(performance.now() - t0).toBeLessThan(1000);
     const p = plan({ params: "1.3B", tpp: 20, gpus: 64 });
     const r = resplitBatch(p, 1e300);
     expect(r.ok).toBe(false);

@@ -165,11 +165,10 @@ describe("issue 10 regressions: sweep bounds, launch commands and the manifest",
   const base = ["sweep", "--base-width", "256", "--layers", "8", "--gpus", "8", "--tpp", "20"];
 
   it("sweep --lr '2^-10..2^-5:1e-300' is refused at once, naming the limit (it looped forever)", async () => {
-    const t0 = performance.now();
+    // looping forever would be caught by the test timeout; no wall-clock assertion here
     const r = await cli([...base, "--lr", "2^-10..2^-5:1e-300", "--manifest", `${dir}/never.csv`]);
     expect(r.code).toBe(2);
     expect(r.err.trim()).toMatch(/^lmplan: lr: expected .*at most 10000 values per axis; this gives 5\.00e\+300\), received "2\^-10\.\.2\^-5:1e-300"$/);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(existsSync(`${dir}/never.csv`)).toBe(false);
   });
 
