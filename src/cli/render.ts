@@ -5,7 +5,7 @@ import { findLaw, LAWS, type AnyLaw, type Citation } from "../laws/index.js";
 import { findPreset } from "../model/presets.js";
 import type { Num, Plan } from "../plan/types.js";
 import { findReference, REFERENCES } from "../references.js";
-import { lrAt } from "../schedules/schedule.js";
+import { contextGrid, dataGrid, lrByProgress, memoryRows, scheduleShape } from "../plan/sections.js";
 import { GOLDENS } from "../verify.js";
 import { formatBytes, formatCount, formatDuration, formatFlops, formatPercent, formatSig, formatUsd } from "../units/format.js";
 
@@ -164,21 +164,11 @@ export function renderPlan(plan: Plan, opts: { explain: boolean }): string {
   parts.push(section(`OPTIMIZER (${p.kind === "mup" ? "μP" : p.kind === "completep" ? "CompleteP" : "SP"})`, paramRows, e));
 
   const sc = plan.schedule;
-  const k = sc.spec;
-  const points = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1].map((f) => `${Math.round(f * 100)}%: ${formatSig(lrAt(k, Math.round(f * k.totalSteps)), 3)}`);
-  const desc =
-    k.kind === "linear" && k.minLrRatio === 0
-      ? "linear warmup, then linear decay to zero (D2Z)"
-      : k.kind === "wsd"
-        ? `warmup, stable, ${k.decayShape} decay over the last ${formatPercent(k.decayFraction ?? 0)} to ${k.minLrRatio}× peak`
-        : k.kind === "power"
-          ? "warmup, then min(0.02, β·4·n^−0.51)"
-          : `linear warmup, then ${k.kind} to ${k.minLrRatio}× peak`;
   parts.push(
     section("SCHEDULE", [
-      { label: "shape", value: desc, source: sourceLabel(sc.source) },
+      { label: "shape", value: scheduleShape(sc.spec), source: sourceLabel(sc.source) },
       row("warmup", sc.warmupSteps, " steps"),
-      { label: "LR by progress", value: points.join(" · "), source: "" },
+      { label: "LR by progress", value: lrByProgress(sc.spec), source: "" },
     ], e),
   );
   const h = plan.hardware;
@@ -192,47 +182,15 @@ export function renderPlan(plan: Plan, opts: { explain: boolean }): string {
       ...(h.costUsd ? [row("cost", h.costUsd, h.pricePerGpuHour ? ` at ${formatUsd(h.pricePerGpuHour.value)}/GPU-h` : "")] : [{ label: "cost", value: "— (pass --price)", source: "" }]),
     ], e),
   );
-  const mem = plan.memory;
-  const pg = mem.perGpu;
-  parts.push(
-    section("MEMORY PER GPU", [
-      { label: "total", value: `${formatBytes(pg.total)} of ${formatBytes(mem.capacityBytes.value)} — ${mem.fits ? "fits" : "DOES NOT FIT"}`, source: "zero", num: mem.totalBytes },
-      { label: "model states", value: `weights ${formatBytes(pg.weights)} · gradients ${formatBytes(pg.gradients)} · optimizer ${formatBytes(pg.optimizer)} (ZeRO-${mem.zeroStage})`, source: "zero" },
-      { label: "activations", value: `${formatBytes(pg.activations)} + logits ${formatBytes(pg.logits)} (recompute ${mem.recompute}, flash attention)`, source: "activations" },
-    ], e),
-  );
+  parts.push(section("MEMORY PER GPU", memoryRows(plan).map(({ label, value, source, total }) => ({ label, value, source, ...(total ? { num: plan.memory.totalBytes } : {}) })), e));
 
   if (plan.context) {
-    const cx = plan.context;
-    const rows = cx.stages.map((st) => [
-      String(st.seqLen),
-      formatPercent(st.share),
-      st.tokens !== undefined ? formatCount(st.tokens, 4) : "—",
-      st.batchSeqs !== undefined ? String(st.batchSeqs) : "—",
-      st.steps !== undefined ? String(st.steps) : "—",
-      st.attentionFlopsPerToken !== undefined ? formatFlops(st.attentionFlopsPerToken) : "—",
-      st.microBatchSeqs !== undefined ? String(st.microBatchSeqs) : "—",
-      st.memory ? formatBytes(st.memory.total) : "—",
-    ]);
-    const out = [`CONTEXT (same tokens per step in every stage)  [${sourceLabel("palm-flops")}]`, table([["length", "share", "tokens", "batch (seqs)", "steps", "attention FLOPs/token", "micro-batch", "memory/GPU"], ...rows])];
-    const ex = cx.extrapolation;
-    if (ex) {
-      out.push(`  to ${ex.targetLength}: interpolation factor ${formatSig(ex.interpolationFactor, 4)}${ex.cerebrasConfig ? ` — divide the ALiBi slopes by it (Cerebras: alibi_scaling {type: linear, factor: ${formatSig(ex.interpolationFactor, 6)}})  [alibi-pi]` : ""}`);
-      if (ex.slopes) out.push(`  ALiBi slopes: ${ex.slopes.slice(0, 4).map((m) => formatSig(m, 4)).join(", ")}, …, ${formatSig(ex.slopes[ex.slopes.length - 1] as number, 4)} (${ex.slopes.length} heads)  [alibi]`);
-    }
-    parts.push(out.join("\n"));
+    const g = contextGrid(plan.context);
+    parts.push([`CONTEXT (same tokens per step in every stage)  [${sourceLabel("palm-flops")}]`, table([g.header, ...g.rows]), ...g.notes.map((n) => `  ${n}`)].join("\n"));
   }
   if (plan.data) {
-    const d = plan.data;
-    const rows = d.sources.filter((x) => x.tokens > 0).map((x) => [x.name, x.domain, formatPercent(x.weight), formatCount(x.tokens, 4), formatSig(x.epochs, 3), formatCount(x.effectiveTokens, 4)]);
-    const out = [
-      `DATA (${d.sourcesPreset}, mix ${d.mix}${d.verified ? "" : " [unverified]"})  [data-constrained]`,
-      table([["source", "domain", "weight", "tokens", "epochs", "effective"], ...rows]),
-    ];
-    if (d.phases.length > 1) for (const ph of d.phases) out.push(`  ${ph.name} phase, ${formatPercent(ph.fraction)} of tokens: ${Object.entries(ph.weights).filter(([, w]) => w > 0).map(([k, w]) => `${k} ${formatPercent(w)}`).join(" · ")}  [domain-upsampling]`);
-    if (d.lossPenalty && d.sources.some((x) => x.epochs > 1 + 1e-9)) out.push(`  repetition costs ${formatSig(d.lossPenalty.delta, 3)} nats/token (${formatSig(d.lossPenalty.freshLoss, 5)} → ${formatSig(d.lossPenalty.repeatedLoss, 5)}, data-constrained law)`);
-    else out.push("  no source is repeated (≤ 1 epoch each)");
-    parts.push(out.join("\n"));
+    const g = dataGrid(plan.data);
+    parts.push([`DATA ${g.what}  [data-constrained]`, table([g.header, ...g.rows]), ...g.notes.map((n) => `  ${n}`)].join("\n"));
   }
 
   const alt = plan.alternatives.map((a) => [

@@ -6,8 +6,8 @@
  */
 import { citationFor, formatNum, sourceLabel } from "../../src/cli/render.js";
 import type { Num, Plan } from "../../src/plan/types.js";
-import { lrAt } from "../../src/schedules/schedule.js";
-import { formatBytes, formatCount, formatFlops, formatPercent, formatSig, formatUsd } from "../../src/units/format.js";
+import { contextGrid, dataGrid, lrByProgress, memoryRows, scheduleShape } from "../../src/plan/sections.js";
+import { formatCount, formatSig, formatUsd } from "../../src/units/format.js";
 import { esc } from "./dom.js";
 import { lawStyle } from "./palette.js";
 
@@ -94,9 +94,7 @@ export function renderPlanHtml(plan: Plan): string {
   opt.push({ label: "AdamW", value: `β1 ${o.beta1.value} · β2 ${o.beta2.value} · ε ${formatSig(o.eps.value, 3)} · clip ${o.gradClip.value}`, source: o.beta2.source, unit: "adamw" });
   parts.push(section("optimizer", `Optimizer (${p.kind === "mup" ? "μP" : p.kind === "completep" ? "CompleteP" : "SP"})`, opt));
   const sc = plan.schedule;
-  const k = sc.spec;
-  const points = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 1].map((f) => `${Math.round(f * 100)}%: ${formatSig(lrAt(k, Math.round(f * k.totalSteps)), 3)}`);
-  parts.push(section("schedule", "Schedule", [{ label: "shape", value: scheduleText(plan), source: sc.source }, row("warmup", sc.warmupSteps, " steps"), { label: "LR by progress", value: points.join(" · "), unit: "LR" }]));
+  parts.push(section("schedule", "Schedule", [{ label: "shape", value: scheduleShape(sc.spec), source: sc.source }, row("warmup", sc.warmupSteps, " steps"), { label: "LR by progress", value: lrByProgress(sc.spec), unit: "LR" }]));
   const h = plan.hardware;
   parts.push(
     section("time", "Time and cost", [
@@ -108,43 +106,14 @@ export function renderPlanHtml(plan: Plan): string {
       h.costUsd ? row("cost", h.costUsd, h.pricePerGpuHour ? ` at ${formatUsd(h.pricePerGpuHour.value)}/GPU-h` : "") : { label: "cost", value: "— (set price)" },
     ]),
   );
-  const mem = plan.memory;
-  const pg = mem.perGpu;
-  parts.push(
-    section("memory", "Memory per GPU", [
-      { label: "total", value: `${formatBytes(pg.total)} of ${formatBytes(mem.capacityBytes.value)} — ${mem.fits ? "fits" : "DOES NOT FIT"}`, source: "zero", num: mem.totalBytes, unit: "bytes" },
-      { label: "model states", value: `weights ${formatBytes(pg.weights)} · gradients ${formatBytes(pg.gradients)} · optimizer ${formatBytes(pg.optimizer)} (ZeRO-${mem.zeroStage})`, source: "zero", unit: "bytes" },
-      { label: "activations", value: `${formatBytes(pg.activations)} + logits ${formatBytes(pg.logits)} (recompute ${mem.recompute}, flash attention)`, source: "activations", unit: "bytes" },
-    ]),
-  );
+  parts.push(section("memory", "Memory per GPU", memoryRows(plan).map(({ label, value, source, total }) => ({ label, value, source, unit: "bytes", ...(total ? { num: plan.memory.totalBytes } : {}) }))));
   if (plan.context) {
-    const cx = plan.context;
-    const rows = cx.stages.map((st) => [
-      String(st.seqLen),
-      formatPercent(st.share),
-      st.tokens !== undefined ? formatCount(st.tokens, 4) : "—",
-      st.batchSeqs !== undefined ? String(st.batchSeqs) : "—",
-      st.steps !== undefined ? String(st.steps) : "—",
-      st.attentionFlopsPerToken !== undefined ? formatFlops(st.attentionFlopsPerToken) : "—",
-      st.microBatchSeqs !== undefined ? String(st.microBatchSeqs) : "—",
-      st.memory ? formatBytes(st.memory.total) : "—",
-    ]);
-    const notes: string[] = [];
-    const ex = cx.extrapolation;
-    if (ex) {
-      notes.push(`to ${ex.targetLength}: interpolation factor ${formatSig(ex.interpolationFactor, 4)}${ex.cerebrasConfig ? ` — divide the ALiBi slopes by it (Cerebras: alibi_scaling {type: linear, factor: ${formatSig(ex.interpolationFactor, 6)}})  [alibi-pi]` : ""}`);
-      if (ex.slopes) notes.push(`ALiBi slopes: ${ex.slopes.slice(0, 4).map((x) => formatSig(x, 4)).join(", ")}, …, ${formatSig(ex.slopes[ex.slopes.length - 1] as number, 4)} (${ex.slopes.length} heads)  [alibi]`);
-    }
-    parts.push(grid("context", `Context (same tokens per step in every stage) [${sourceLabel("palm-flops")}]`, ["length", "share", "tokens", "batch (seqs)", "steps", "attention FLOPs/token", "micro-batch", "memory/GPU"], rows, ["tokens/sequence", "fraction", "tokens", "sequences", "steps", "FLOPs/token", "sequences", "bytes"], notes));
+    const g = contextGrid(plan.context);
+    parts.push(grid("context", `Context (same tokens per step in every stage) [${sourceLabel("palm-flops")}]`, g.header, g.rows, g.units, g.notes));
   }
   if (plan.data) {
-    const d = plan.data;
-    const rows = d.sources.filter((x) => x.tokens > 0).map((x) => [x.name, x.domain, formatPercent(x.weight), formatCount(x.tokens, 4), formatSig(x.epochs, 3), formatCount(x.effectiveTokens, 4)]);
-    const notes: string[] = [];
-    if (d.phases.length > 1) for (const ph of d.phases) notes.push(`${ph.name} phase, ${formatPercent(ph.fraction)} of tokens: ${Object.entries(ph.weights).filter(([, w]) => w > 0).map(([kk, w]) => `${kk} ${formatPercent(w)}`).join(" · ")}  [domain-upsampling]`);
-    if (d.lossPenalty && d.sources.some((x) => x.epochs > 1 + 1e-9)) notes.push(`repetition costs ${formatSig(d.lossPenalty.delta, 3)} nats/token (${formatSig(d.lossPenalty.freshLoss, 5)} → ${formatSig(d.lossPenalty.repeatedLoss, 5)}, data-constrained law)`);
-    else notes.push("no source is repeated (≤ 1 epoch each)");
-    parts.push(grid("data", `Data (${d.sourcesPreset}, mix ${d.mix}${d.verified ? "" : " [unverified]"}) [data-constrained]`, ["source", "domain", "weight", "tokens", "epochs", "effective"], rows, ["", "", "fraction", "tokens", "epochs", "tokens"], notes));
+    const g = dataGrid(plan.data);
+    parts.push(grid("data", `Data ${g.what} [data-constrained]`, g.header, g.rows, g.units, g.notes));
   }
   parts.push(lawsTable(plan));
   if (plan.comparison && plan.comparison.rows.length > 0) {
@@ -154,16 +123,6 @@ export function renderPlanHtml(plan: Plan): string {
   return parts.join("");
 }
 
-function scheduleText(plan: Plan): string {
-  const k = plan.schedule.spec;
-  return k.kind === "linear" && k.minLrRatio === 0
-    ? "linear warmup, then linear decay to zero (D2Z)"
-    : k.kind === "wsd"
-      ? `warmup, stable, ${k.decayShape} decay over the last ${formatPercent(k.decayFraction ?? 0)} to ${k.minLrRatio}× peak`
-      : k.kind === "power"
-        ? "warmup, then min(0.02, β·4·n^−0.51)"
-        : `linear warmup, then ${k.kind} to ${k.minLrRatio}× peak`;
-}
 
 /** WHAT THE LAWS SAY, each law's swatch the colour it has in the charts. */
 function lawsTable(plan: Plan): string {
