@@ -185,25 +185,19 @@ export function resolveDedupConfig(o: DedupOverrides): Result<DedupConfig> {
       cfg.overridden.push("threshold");
     }
   }
-  const numPerm = wholeIn(o.numPerm, "numPerm", "permutations", LIMITS.numPerm.min, LIMITS.numPerm.max, issues);
-  if (numPerm !== undefined) {
-    cfg.numPerm = numPerm;
-    cfg.overridden.push("numPerm");
-  }
-  const ngram = wholeIn(o.ngram, "ngram", "n-gram length", LIMITS.ngram.min, LIMITS.ngram.max, issues);
-  if (ngram !== undefined) {
-    cfg.ngram = ngram;
-    cfg.overridden.push("ngram");
-  }
-  const seed = wholeIn(o.seed, "seed", "NumPy RandomState seed", LIMITS.seed.min, LIMITS.seed.max, issues);
-  if (seed !== undefined) {
-    cfg.seed = seed;
-    cfg.overridden.push("seed");
-  }
-  const minChars = wholeIn(o.minChars, "minChars", "shortest normalised document kept, in characters", LIMITS.minChars.min, LIMITS.minChars.max, issues);
-  if (minChars !== undefined) {
-    cfg.minChars = minChars;
-    cfg.overridden.push("minChars");
+  // whole-number overrides: each replaces the preset's value and is listed as overridden
+  const WHOLE = [
+    ["numPerm", "permutations"],
+    ["ngram", "n-gram length"],
+    ["seed", "NumPy RandomState seed"],
+    ["minChars", "shortest normalised document kept, in characters"],
+  ] as const;
+  for (const [key, what] of WHOLE) {
+    const v = wholeIn(o[key], key, what, LIMITS[key].min, LIMITS[key].max, issues);
+    if (v !== undefined) {
+      cfg[key] = v;
+      cfg.overridden.push(key);
+    }
   }
   if (o.shingle !== undefined) {
     const s = o.shingle.toLowerCase();
@@ -229,7 +223,7 @@ export function resolveDedupConfig(o: DedupOverrides): Result<DedupConfig> {
     cfg.rows = rows;
     cfg.bands = Math.floor(cfg.numPerm / rows);
     cfg.overridden.push("bands", "rows");
-  } else if (o.threshold !== undefined || numPerm !== undefined) {
+  } else if (o.threshold !== undefined || cfg.overridden.includes("numPerm")) {
     const opt = optimalParams(cfg.threshold, cfg.numPerm);
     cfg.bands = opt.bands;
     cfg.rows = opt.rows;
