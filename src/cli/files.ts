@@ -7,24 +7,8 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { invalid } from "../errors.js";
 import type { Panel } from "./plot.js";
+import { FS_WHAT, fsReason } from "./fs-errors.js";
 import { BadInput, type Io } from "./shared.js";
-
-/** What a file-system error code means, for messages. */
-const FS_WHAT: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EISDIR: "is a directory",
-  ENOTDIR: "a part of the path is not a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on the device",
-  ENAMETOOLONG: "file name too long",
-};
-
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return code === undefined ? "unreadable" : `${code}${FS_WHAT[code] ? `: ${FS_WHAT[code]}` : ""}`;
-}
 
 /** A file's text (or stdin for "-"), or the issue naming `field`, the path and why. */
 export function readText(file: string, io: Pick<Io, "readStdin">, field: string, what: string): string {

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { formatIssue, invalid, LmplanError } from "../errors.js";
+import { FS_WHAT } from "./fs-errors.js";
 import { addPlanOptions, BadInput, requestFromOptions, VerifyFailed, type Io } from "./shared.js";
 import { LAWS } from "../laws/index.js";
 import { planSafe } from "../plan/plan.js";
@@ -129,23 +130,11 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 }
 
 
-const FS_CODES: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EISDIR: "is a directory",
-  ENOTDIR: "a part of the path is not a directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EEXIST: "already exists",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on the device",
-  ENAMETOOLONG: "file name too long",
-  EMFILE: "too many open files",
-};
 
 function fileSystemIssue(e: unknown): string | undefined {
   if (typeof e !== "object" || e === null) return undefined;
   const err = e as NodeJS.ErrnoException;
-  const what = err.code !== undefined ? FS_CODES[err.code] : undefined;
+  const what = err.code !== undefined ? FS_WHAT[err.code] : undefined;
   if (what === undefined || typeof err.syscall !== "string") return undefined;
   return `${err.path ?? "file"}: expected a path lmplan can ${err.syscall}, received ${err.code} (${what})`;
 }
