@@ -12,8 +12,8 @@ import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, decayWarning, fitMultiPower, type CurveData, type CurveFitWarning } from "../fit/curves.js";
 import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, lossPoints, MAX_BOOTSTRAP, MAX_LOSS_POINTS, type LossFitReport } from "../fit/loss.js";
 import { fitChinchillaParallel } from "../fit/pool.js";
-import { fitLrBatch, type LrBatchReport } from "../fit/lr-batch.js";
-import { fitTimescale, type TimescaleReport } from "../fit/timescale.js";
+import { fitLrBatch, LR_BATCH_COLUMNS, tableBatchTokens, type LrBatchReport } from "../fit/lr-batch.js";
+import { fitTimescale, TIMESCALE_COLUMNS, type TimescaleReport } from "../fit/timescale.js";
 import { stepLaw } from "../laws/step-law.js";
 import { MAX_CURVE_STEPS, MPL_KEYS, MULTI_POWER_PUBLISHED, predictCurve, prepareSchedule } from "../laws/multi-power-law.js";
 import { MAX_SMOOTH, readCurve, smoothLoss, type LoadedCurve } from "../io/curves.js";
@@ -266,32 +266,10 @@ function checkCurveBudget(curves: CurveData[]): void {
   // step bound above bounds its time too: about 2 s per 1e6 steps logged at every step.
 }
 
-/** The columns fit lr-batch reads, with their declared ranges (src/io/ranges.ts). */
-export const LR_BATCH_COLUMNS: ColumnSpec[] = [
-  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N (Step Law counts non-embedding)", positive: true, range: RANGES.params },
-  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true, range: RANGES.tokens },
-  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak learning rate", positive: true, range: RANGES.lr },
-  { key: "bs", aliases: ["bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
-  { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
-  { key: "loss", aliases: ["loss", "final_loss", "smooth loss", "smooth_loss"], description: "final (smoothed) loss", positive: true, range: RANGES.loss },
-];
-
-/** The columns fit timescale reads, with their declared ranges (src/io/ranges.ts). */
-export const TIMESCALE_COLUMNS: ColumnSpec[] = [
-  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N", positive: true, range: RANGES.params },
-  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true, range: RANGES.tokens },
-  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak LR of the hidden weights", positive: true, range: RANGES.lr },
-  { key: "bs", aliases: ["bs", "batch", "batch_size"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
-  { key: "batchTokens", aliases: ["batch_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
-  { key: "wd", aliases: ["wd", "weight_decay", "lambda"], description: "AdamW weight_decay λ", positive: true, range: RANGES.weightDecay },
-  { key: "loss", aliases: ["loss", "final_loss", "smooth loss"], description: "final loss", positive: true, range: RANGES.loss },
-];
-
 function batchTokensOf(table: Table, seqLen: number): number[] {
-  if (table.headers.batchTokens === undefined && table.headers.bs === undefined) {
-    throw new FitInputError([invalid("bs", "a batch column: bs (sequences, with --seq-len) or batch_tokens; or --map bs=…", "neither")]);
-  }
-  return table.rows.map((r) => r.batchTokens ?? (r.bs as number) * seqLen);
+  const bt = tableBatchTokens(table, seqLen);
+  if (bt === undefined) throw new FitInputError([invalid("bs", "a batch column: bs (sequences, with --seq-len) or batch_tokens; or --map bs=…", "neither")]);
+  return bt;
 }
 
 export function renderLrBatch(r: LrBatchReport): string {

@@ -7,6 +7,8 @@
  */
 import { invalid, type Result } from "../errors.js";
 import { MAX_BOOTSTRAP, mulberry32, quantileSorted } from "./random.js";
+import { RANGES } from "../io/ranges.js";
+import type { ColumnSpec, Table } from "../io/table.js";
 
 export interface SweepRun {
   N: number;
@@ -158,4 +160,23 @@ export function fitLrBatch(runs: readonly SweepRun[], o: { threshold: number; bo
     ) as Record<keyof LrBatchLaw, [number, number]>;
   }
   return { ok: true, value: report };
+}
+
+/** The columns fit lr-batch reads, with their declared ranges (src/io/ranges.ts). */
+export const LR_BATCH_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N (Step Law counts non-embedding)", positive: true, range: RANGES.params },
+  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true, range: RANGES.tokens },
+  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak learning rate", positive: true, range: RANGES.lr },
+  { key: "bs", aliases: ["bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
+  { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
+  { key: "loss", aliases: ["loss", "final_loss", "smooth loss", "smooth_loss"], description: "final (smoothed) loss", positive: true, range: RANGES.loss },
+];
+
+/**
+ * Each run's global batch in tokens: the batch_tokens column, else bs (sequences) × seqLen; undefined
+ * when the table has neither (each edge says so in its own spelling: --seq-len, seqLen).
+ */
+export function tableBatchTokens(table: Table, seqLen: number): number[] | undefined {
+  if (table.headers.batchTokens === undefined && table.headers.bs === undefined) return undefined;
+  return table.rows.map((r) => r.batchTokens ?? (r.bs as number) * seqLen);
 }

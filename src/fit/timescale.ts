@@ -8,6 +8,8 @@
 import { invalid, type Result } from "../errors.js";
 import { leastSquares } from "./lr-batch.js";
 import { MAX_BOOTSTRAP, mulberry32, quantileSorted } from "./random.js";
+import { RANGES } from "../io/ranges.js";
+import type { ColumnSpec } from "../io/table.js";
 
 export interface WdRun {
   N: number;
@@ -113,3 +115,14 @@ export function fitTimescale(runs: readonly WdRun[], o: { bootstrap: number; see
   }
   return { ok: true, value: report };
 }
+
+/** The columns fit timescale reads, with their declared ranges (src/io/ranges.ts). */
+export const TIMESCALE_COLUMNS: ColumnSpec[] = [
+  { key: "N", aliases: ["N", "params", "parameters"], description: "parameters N", positive: true, range: RANGES.params },
+  { key: "D", aliases: ["D", "tokens"], description: "training tokens D", positive: true, range: RANGES.tokens },
+  { key: "lr", aliases: ["lr", "learning_rate", "peak_lr"], description: "peak LR of the hidden weights", positive: true, range: RANGES.lr },
+  { key: "bs", aliases: ["bs", "batch", "batch_size"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
+  { key: "batchTokens", aliases: ["batch_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
+  { key: "wd", aliases: ["wd", "weight_decay", "lambda"], description: "AdamW weight_decay λ", positive: true, range: RANGES.weightDecay },
+  { key: "loss", aliases: ["loss", "final_loss", "smooth loss"], description: "final loss", positive: true, range: RANGES.loss },
+];

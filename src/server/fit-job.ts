@@ -7,10 +7,9 @@
  * column declarations of `lmplan fit loss | lr-batch | timescale`.
  */
 import { formatIssue, invalid, type Issue } from "../errors.js";
-import { LR_BATCH_COLUMNS, TIMESCALE_COLUMNS } from "../cli/fit.js";
 import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, lossPoints } from "../fit/loss.js";
-import { fitLrBatch } from "../fit/lr-batch.js";
-import { fitTimescale } from "../fit/timescale.js";
+import { fitLrBatch, LR_BATCH_COLUMNS, tableBatchTokens } from "../fit/lr-batch.js";
+import { fitTimescale, TIMESCALE_COLUMNS } from "../fit/timescale.js";
 import { detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 
 export type FitKind = "loss" | "lr-batch" | "timescale";
@@ -75,10 +74,7 @@ function tooMuch(rows: number, bootstrap: number): FitAnswer | undefined {
 }
 
 function batchTokens(table: Table, seqLen: number): number[] | Issue {
-  if (table.headers.batchTokens === undefined && table.headers.bs === undefined) {
-    return invalid("bs", "a batch column: bs (sequences, with seqLen) or batch_tokens; or map bs=…", "neither");
-  }
-  return table.rows.map((r) => r.batchTokens ?? (r.bs as number) * seqLen);
+  return tableBatchTokens(table, seqLen) ?? invalid("bs", "a batch column: bs (sequences, with seqLen) or batch_tokens; or map bs=…", "neither");
 }
 
 export function runFitJob(job: FitJob): FitAnswer {

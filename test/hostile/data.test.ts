@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { LR_BATCH_COLUMNS } from "../../src/cli/fit.js";
+import { LR_BATCH_COLUMNS } from "../../src/fit/lr-batch.js";
 import { alibiSlopes } from "../../src/context/alibi.js";
 import { planContext } from "../../src/context/stages.js";
 import { exactTerms, fitMultiPower, MAX_BLOCKS } from "../../src/fit/curves.js";
