@@ -85,5 +85,15 @@ function toPath(path: string | string[]): string[] {
   return typeof path === "string" ? path.split(".").filter((p) => p.length > 0) : path;
 }
 
+/** The value at `path` inside `doc` (for an issue's "received"), or undefined where the path leaves the document. */
+export function valueAtPath(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = doc;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
 /** A value or the issues that stop it: how fallible core functions answer. */
 export type Result<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };

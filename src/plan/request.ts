@@ -5,7 +5,7 @@
  * lmplan's units (SCIENCE.md §0).
  */
 import { z } from "zod";
-import { describeReceived, invalid, type Issue, type Result } from "../errors.js";
+import { describeReceived, invalid, valueAtPath, type Issue, type Result } from "../errors.js";
 import { acceleratorNames } from "../hardware/catalog.js";
 import { MODEL_PRESETS } from "../model/presets.js";
 import { MUP_BASES } from "../parameterization/bases.js";
@@ -350,7 +350,7 @@ export function parsePlanRequest(input: unknown): Result<PlanRequest> {
 
 function toIssue(i: z.core.$ZodIssue, input: unknown): Issue {
   const path = i.path.map(String);
-  const received = valueAt(input, path);
+  const received = valueAtPath(input, path);
   if (i.code === "unrecognized_keys") {
     const known = Object.keys(PlanRequestSchema.shape).join(", ");
     return { code: "invalid_value", path, expected: `only known fields (${known})`, received: `unknown field(s) ${i.keys.join(", ")}` };
@@ -362,11 +362,3 @@ function toIssue(i: z.core.$ZodIssue, input: unknown): Issue {
   return { code: "invalid_value", path, expected, received: describeReceived(received) };
 }
 
-function valueAt(input: unknown, path: string[]): unknown {
-  let v: unknown = input;
-  for (const k of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[k];
-  }
-  return v;
-}

@@ -9,7 +9,7 @@
  * A compile-time check below keeps z.infer of this schema and the Plan type assignable both ways.
  */
 import * as z from "zod";
-import { conflict, invalid, type Issue, type Result } from "../errors.js";
+import { conflict, invalid, valueAtPath, type Issue, type Result } from "../errors.js";
 import { acceleratorNames } from "../hardware/catalog.js";
 import { bytes, type Bytes } from "../units/types.js";
 import type { Plan } from "./types.js";
@@ -417,24 +417,16 @@ function rawIssue(i: z.core.$ZodIssue, doc: unknown): Issue {
   }
   if (i.code === "custom" && (i.params as { conflict?: boolean } | undefined)?.conflict) return conflict(path, i.message);
   if (i.code === "invalid_type" && i.message.startsWith("Invalid input")) {
-    const value = valueAt(doc, i.path);
+    const value = valueAtPath(doc, i.path);
     const what = TYPE_WORDS[i.expected] ?? i.expected;
     return invalid(path, value === undefined ? `${what} here, as lmplan plan --json writes it` : what, shorten(value));
   }
   const expected = i.code === "invalid_value" && "values" in i ? `one of ${i.values.map((v) => String(v)).join(", ")}` : i.message;
-  return invalid(path, expected, shorten(valueAt(doc, i.path)));
+  return invalid(path, expected, shorten(valueAtPath(doc, i.path)));
 }
 
 const TYPE_WORDS: Record<string, string> = { object: "an object", array: "a list", boolean: "true or false", string: "text", number: "a number" };
 
-function valueAt(doc: unknown, path: PropertyKey[]): unknown {
-  let v: unknown = doc;
-  for (const k of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
 
 const shortText = (s: string) => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
