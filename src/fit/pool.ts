@@ -2,22 +2,14 @@
  * Multistart on worker threads: Hoffmann's 4,500 starts split across the machine's cores. Same starts,
  * same optimizer, same result as fitChinchilla — only faster. Used by the CLI and the benchmark.
  */
-import { existsSync } from "node:fs";
+import { builtFile } from "../built-file.js";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { HOFFMANN_DELTA, hoffmannGrid, runStarts, summarizeStarts, type ChinchillaFit, type LossPoint, type StartResult } from "./chinchilla.js";
 
 // dist/fit/worker.js from dist/fit/pool.js and from the bundled CLI chunks in dist/bundle/; from the
 // sources (tests), the built copy; with no built worker at all, the starts run on this thread.
-function findWorker(): URL | undefined {
-  for (const rel of ["../fit/worker.js", "../../dist/fit/worker.js"]) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
-const WORKER = findWorker();
+const WORKER = builtFile("fit/worker.js", import.meta.url);
 
 export async function fitChinchillaParallel(
   points: readonly LossPoint[],

@@ -4,9 +4,8 @@
  * Before this, a 240-row fit held every other request for 5–12 s and ten concurrent fits made
  * GET /api/laws wait 70–99 s (issue 10).
  */
-import { existsSync } from "node:fs";
+import { builtFile } from "../built-file.js";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { errorBody, runFitJob, type FitAnswer, type FitJob } from "./fit-job.js";
 import { invalid } from "../errors.js";
@@ -25,13 +24,7 @@ const CANCELLED: FitAnswer = { status: 503, body: errorBody([invalid("body", "a 
 export const DEFAULT_FIT_QUEUE: FitQueueOptions = { workers: Math.max(1, availableParallelism() - 1), maxQueued: 8, timeoutMs: 60_000 };
 
 /** dist/server/fit-worker.js beside the built server or the bundled CLI; from the sources, the built copy. */
-function findWorker(): URL | undefined {
-  for (const rel of ["./fit-worker.js", "../server/fit-worker.js", "../../dist/server/fit-worker.js"]) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
+const findWorker = () => builtFile("server/fit-worker.js", import.meta.url);
 
 interface Pending {
   id: number;

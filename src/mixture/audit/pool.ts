@@ -3,8 +3,7 @@
  * audit's results do not depend on the number of threads. With one thread, or no built worker file,
  * batches are hashed on this thread with the same code.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { builtFile } from "../../built-file.js";
 import { Worker } from "node:worker_threads";
 import type { DedupConfig } from "./config.js";
 import { hashBatch, type BatchResult } from "./batch.js";
@@ -12,13 +11,7 @@ import { MinHasher } from "./minhash.js";
 
 // dist/mixture/audit/worker.js beside dist/mixture/audit/pool.js, from the bundled CLI chunks in
 // dist/bundle/, and from the sources (tests) the built copy — as src/fit/pool.ts finds its worker
-function findWorker(): URL | undefined {
-  for (const rel of ["./worker.js", "../mixture/audit/worker.js", "../../../dist/mixture/audit/worker.js"]) {
-    const url = new URL(rel, import.meta.url);
-    if (url.pathname.endsWith("/dist/mixture/audit/worker.js") && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
+const findWorker = () => builtFile("mixture/audit/worker.js", import.meta.url);
 
 /** Most threads one audit starts. */
 export const MAX_THREADS = 64;
