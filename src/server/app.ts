@@ -142,7 +142,7 @@ export function createApp(staticFiles: Record<string, StaticFile> = {}, options:
       return c.json(errors([invalid("host", `this server's own name (${[...LOOPBACK_NAMES.slice(0, 2), ...allowed].join(", ")} or an IP address; lmplan serve --allow-host <name> adds one)`, host)]), 403);
     }
     if (c.req.method === "POST") {
-      const path = new URL(c.req.url).pathname;
+      const path = c.req.path;
       const accepted = path === "/api/fit" || path.startsWith("/api/fit/") ? FIT_TYPES : JSON_TYPES;
       const type = mediaType(c.req.raw);
       if (!accepted.includes(type)) return c.json(errors([invalid("content-type", `one of ${accepted.join(", ")}`, type === "" ? "no Content-Type" : type)]), 415);
@@ -196,7 +196,7 @@ export function createApp(staticFiles: Record<string, StaticFile> = {}, options:
       return c.body(file.body);
     });
   }
-  app.notFound((c) => c.json(errors([invalid("route", `one of POST /api/plan, /api/fit, /api/fit/lr-batch, /api/fit/timescale, /api/emit; GET /api/laws, /api/openapi.json${staticFiles["/"] ? ", /" : ""}`, `${c.req.method} ${new URL(c.req.url).pathname}`)]), 404));
+  app.notFound((c) => c.json(errors([invalid("route", `one of POST /api/plan, /api/fit, /api/fit/lr-batch, /api/fit/timescale, /api/emit; GET /api/laws, /api/openapi.json${staticFiles["/"] ? ", /" : ""}`, `${c.req.method} ${c.req.path}`)]), 404));
   app.onError((_e, c) => c.json({ errors: [{ path: "", message: "internal error (please report the request)" }] }, 500));
   return app;
 }
