@@ -5,103 +5,23 @@
  * lmplan's units (SCIENCE.md §0).
  */
 import { z } from "zod";
-import { describeReceived, invalid, valueAtPath, type Issue, type Result } from "../errors.js";
+import { describeReceived, valueAtPath, type Issue, type Result } from "../errors.js";
+import { count, field, fromParser, numberIn, oneOf, text, type FieldMeta } from "./options/field.js";
+import { ARCH_OPTIONS } from "./options/arch.js";
+import { LAYOUT_OPTIONS } from "./options/layout.js";
+import { MUP_OPTIONS } from "./options/mup.js";
+import { DEADLINE_OPTIONS } from "./options/deadline.js";
+
+export type { FieldMeta };
 import { acceleratorNames } from "../hardware/catalog.js";
 import { MODEL_PRESETS } from "../model/presets.js";
 import { MUP_BASES } from "../parameterization/bases.js";
 import { SOURCE_PRESETS } from "../mixture/sources.js";
-import { parseCount, parseDuration, parseGpuSpec, parsePrice, type CountOptions } from "../units/parse.js";
-
-/** CLI and docs metadata carried by each field. */
-export interface FieldMeta {
-  /** Flag as commander takes it, e.g. "--params <count>". */
-  flag: string;
-  description: string;
-  /** Unit of the parsed value. */
-  unit: string;
-  /** Where the default comes from, shown in --help. */
-  defaultNote?: string;
-  /**
-   * The accepted values of a field that takes one of a fixed list (filled in by field() from the
-   * schema itself, never written by hand): the web form draws these fields as selects.
-   */
-  choices?: readonly string[];
-}
-
-/** The value list behind each schema made by oneOf(), read by field() into the field's metadata. */
-const CHOICES = new WeakMap<z.ZodType, readonly string[]>();
-
-// Every value reaches lmplan's own parsers, so NaN, Infinity and wrong types get the same
-// "expected …, received …" message as a bad string (zod's z.number() would answer first, vaguely).
-const textOrNumber = z.custom<string | number>(() => true);
-
-function fromParser<T>(parse: (v: unknown, field: string) => Result<T>) {
-  return textOrNumber.transform((v, ctx) => {
-    const r = parse(v, "");
-    if (!r.ok) {
-      ctx.addIssue({ code: "custom", message: r.issues[0]?.expected ?? "invalid value", params: { expected: r.issues[0]?.expected } });
-      return z.NEVER;
-    }
-    return r.value;
-  });
-}
-
-/**
- * A count with a ceiling far beyond any run (10¹⁵ parameters, 10¹⁸ tokens, 10³² FLOPs): past it the
- * arithmetic leaves doubles' integer range and a batch no longer splits into whole sequences.
- */
-const count = (o: CountOptions & { max: number }) =>
-  fromParser((v, f) => {
-    const r = parseCount(v, f, o);
-    if (r.ok && r.value > o.max) return { ok: false, issues: [invalid(f, `a ${o.label} ≤ ${o.max.toExponential(0).replace("+", "")}`, v)] };
-    return r;
-  });
-
-/** A plain number written as a JSON number or a string, within [min, max]. */
-function numberIn(o: { min: number; max: number; minExclusive?: boolean; integer?: boolean; what: string }) {
-  const lo = o.minExclusive ? `> ${o.min}` : `≥ ${o.min}`;
-  const expected = `${o.integer ? "a whole number" : "a number"} ${lo} and ≤ ${o.max} (${o.what})`;
-  return fromParser((v) => {
-    const x = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-    const ok =
-      Number.isFinite(x) && (o.minExclusive ? x > o.min : x >= o.min) && x <= o.max && (!o.integer || Number.isInteger(x));
-    return ok ? { ok: true, value: x } : { ok: false, issues: [invalid("", expected, v)] };
-  });
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  const schema = fromParser((v) => {
-    const s = typeof v === "string" ? v.toLowerCase() : v;
-    return (values as readonly unknown[]).includes(s)
-      ? { ok: true, value: s as T[number] }
-      : { ok: false, issues: [invalid("", `one of ${values.join(", ")}`, v)] };
-  });
-  CHOICES.set(schema, values);
-  return schema;
-}
+import { parseDuration, parseGpuSpec, parsePrice } from "../units/parse.js";
 
 const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
 const SOURCE_IDS = SOURCE_PRESETS.map((p) => p.id) as [string, ...string[]];
-/**
- * Longest free-text field (a mix, stages, an upsampling spec): far past any real one ("web:0.7,code:0.2,
- * books:0.1" is 27 characters), short enough that no parser behind it can take long (issue 10: 2,000
- * spaces in upsampleFinal once took 6.2 s).
- */
-export const MAX_TEXT_CHARS = 2000;
-const text = (what: string) =>
-  fromParser((v) =>
-    typeof v === "string" && v.length > MAX_TEXT_CHARS
-      ? { ok: false, issues: [invalid("", `${what}, at most ${MAX_TEXT_CHARS} characters`, `${v.length} characters`)] }
-      : typeof v === "string" && v.trim() !== ""
-        ? { ok: true, value: v.trim() }
-        : { ok: false, issues: [invalid("", what, v)] },
-  );
 const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
-
-function field<S extends z.ZodType>(schema: S, meta: FieldMeta) {
-  const choices = CHOICES.get(schema);
-  return schema.optional().meta({ ...meta, ...(choices ? { choices } : {}) } as unknown as Record<string, unknown>);
-}
 
 const finite = z.number().refine(Number.isFinite, "a finite number");
 /** Laws fitted by `lmplan fit … --out`; the CLI's --laws reads the file into this field. */
@@ -190,12 +110,6 @@ export const PlanRequestSchema = z.strictObject({
     description: "override the global batch, in sequences (lmplan still shows B_opt)",
     unit: "sequences",
   }),
-  microBatch: field(numberIn({ min: 1, max: 1e6, integer: true, what: "sequences per GPU per forward pass" }), {
-    flag: "--micro-batch <n>",
-    description: "sequences per GPU per forward/backward (must divide the per-GPU batch)",
-    unit: "sequences",
-    defaultNote: "the largest that fits in memory",
-  }),
   weightDecay: field(numberIn({ min: 0, max: 10, what: "AdamW weight_decay λ" }), {
     flag: "--weight-decay <lambda>",
     description: "override λ (PyTorch AdamW weight_decay); lmplan still shows λ_opt from τ_opt",
@@ -248,18 +162,6 @@ export const PlanRequestSchema = z.strictObject({
     description: "wsd/power: shape of the final decay",
     unit: "",
     defaultNote: "linear",
-  }),
-  zeroStage: field(numberIn({ min: 0, max: 3, integer: true, what: "ZeRO/FSDP sharding stage" }), {
-    flag: "--zero-stage <0-3>",
-    description: "0 none, 1 optimizer states, 2 + gradients, 3 + weights (FSDP full shard)",
-    unit: "",
-    defaultNote: "3",
-  }),
-  recompute: field(oneOf(["auto", "none", "full"] as const), {
-    flag: "--recompute <mode>",
-    description: "activation recomputation: auto (none if it fits, else full), none, full",
-    unit: "",
-    defaultNote: "auto",
   }),
   dataSources: field(oneOf(SOURCE_IDS), {
     flag: "--data-sources <preset>",
@@ -314,23 +216,10 @@ export const PlanRequestSchema = z.strictObject({
     description: "plan with your own laws: a file written by lmplan fit … --out (loss, timescale, lr-batch)",
     unit: "",
   } as unknown as Record<string, unknown>),
-  width: field(numberIn({ min: 64, max: 1e6, integer: true, what: "d_model, a multiple of 64" }), {
-    flag: "--width <d_model>",
-    description: "plan this exact width (e.g. a μP proxy at the base width) instead of choosing a shape for --params",
-    unit: "",
-  }),
-  layers: field(numberIn({ min: 1, max: 10000, integer: true, what: "transformer blocks" }), {
-    flag: "--layers <n>",
-    description: "depth for --width",
-    unit: "",
-    defaultNote: "width / aspect ratio",
-  }),
-  aspectRatio: field(numberIn({ min: 1, max: 10000, what: "d_model / n_layers" }), {
-    flag: "--aspect-ratio <ratio>",
-    description: "d_model / n_layers for the shape chooser",
-    unit: "",
-    defaultNote: "80 (BTLM-3B-8K)",
-  }),
+  ...ARCH_OPTIONS,
+  ...LAYOUT_OPTIONS,
+  ...MUP_OPTIONS,
+  ...DEADLINE_OPTIONS,
 });
 
 export type PlanRequestInput = z.input<typeof PlanRequestSchema>;
