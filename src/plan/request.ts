@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { describeReceived, valueAtPath, type Issue, type Result } from "../errors.js";
 import { count, field, fromParser, numberIn, oneOf, text, type FieldMeta } from "./options/field.js";
+import { FittedLawsSchema } from "./fitted-laws.js";
 import { ARCH_OPTIONS } from "./options/arch.js";
 import { LAYOUT_OPTIONS } from "./options/layout.js";
 import { MUP_OPTIONS } from "./options/mup.js";
@@ -23,15 +24,9 @@ const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
 const SOURCE_IDS = SOURCE_PRESETS.map((p) => p.id) as [string, ...string[]];
 const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
 
+export { FittedLawsSchema, type FittedLaws } from "./fitted-laws.js";
 const finite = z.number().refine(Number.isFinite, "a finite number");
-/** Laws fitted by `lmplan fit … --out`; the CLI's --laws reads the file into this field. */
-export const FittedLawsSchema = z.object({
-  loss: z.object({ form: z.literal("chinchilla"), params: z.object({ A: finite.positive(), B: finite.positive(), E: finite.positive(), alpha: finite.positive(), beta: finite.positive() }), source: z.unknown().optional() }).passthrough().optional(),
-  timescale: z.object({ form: z.literal("power-lines"), coefficient: finite.positive(), exponent: finite, source: z.unknown().optional() }).passthrough().optional(),
-  lrBatch: z.object({ form: z.literal("step-law"), law: z.object({ lrIntercept: finite, lrExpN: finite, lrExpD: finite, bsIntercept: finite, bsExpD: finite }), source: z.unknown().optional() }).passthrough().optional(),
-  curves: z.unknown().optional(),
-}).passthrough();
-export type FittedLaws = z.output<typeof FittedLawsSchema>;
+
 
 export const PlanRequestSchema = z.strictObject({
   preset: field(oneOf(PRESET_IDS), {
