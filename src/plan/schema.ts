@@ -8,6 +8,7 @@
  * quoted literal or a sanitised comment (src/emit/serialize.ts) — but must be well-formed and bounded.
  * A compile-time check below keeps z.infer of this schema and the Plan type assignable both ways.
  */
+import { LayoutSchema } from "../layout/types.js";
 import * as z from "zod";
 import { conflict, invalid, valueAtPath, type Issue, type Result } from "../errors.js";
 import { acceleratorNames } from "../hardware/catalog.js";
@@ -279,6 +280,7 @@ export const PlanSchema = z
       recompute: z.enum(["none", "full"]),
       flashAttention: z.boolean(),
     }),
+    layout: LayoutSchema.optional(),
     alternatives: list(
       z.strictObject({
         source: text(PLAN_LIMITS.name, "a source id"),

@@ -1,4 +1,5 @@
 import type { Warning } from "../laws/types.js";
+import type { Layout } from "../layout/types.js";
 import type { ArchSpec } from "../model/spec.js";
 import type { MemoryBreakdown } from "../model/memory.js";
 import type { Parameterization } from "../parameterization/mup.js";
@@ -105,6 +106,8 @@ export interface Plan {
     recompute: "none" | "full";
     flashAttention: boolean;
   };
+  /** The parallel layout the plan's memory and time assume, and the emitted configs run (issue 14). */
+  layout?: Layout;
   alternatives: Alternative[];
   /** Data mixture for the planned tokens (when sources, a mix, or a preset's data are known). */
   data?: MixturePlan & { sourcesPreset: string; mix: string; verified: boolean };
