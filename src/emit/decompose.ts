@@ -1,11 +1,15 @@
 /**
  * Batch decomposition for a trainer config: global batch = micro-batch × gradient accumulation ×
  * data-parallel GPUs. A plan is already decomposed for its own GPU count; `resplitBatch` moves it to
- * another count (the memory model picks the micro-batch again) or says why it cannot. A trainer config
+ * another count by re-running the planner's batch-split, time and memory stages, or says why it cannot. A trainer config
  * must run exactly the batch that was asked for, so nothing here rounds.
  */
 import { invalid, type Issue, type Result } from "../errors.js";
+import { findAccelerator } from "../hardware/catalog.js";
 import { chooseMicroBatch } from "../model/memory.js";
+import { dedupe, n } from "../plan/stages/common.js";
+import { memoryStage } from "../plan/stages/memory.js";
+import { timeStage } from "../plan/stages/time.js";
 import type { Plan } from "../plan/types.js";
 
 /** The most GPUs a re-split may ask for (the request's --gpus limit, src/plan/request.ts). */
@@ -27,12 +31,6 @@ export function nearbyDivisors(batchSeqs: number, gpus: number, count = 4): numb
   return [...out].sort((a, b) => Math.abs(a - center) - Math.abs(b - center) || a - b).slice(0, count).sort((a, b) => a - b);
 }
 
-/** Multiples of `unit` nearest `batchSeqs` (for the error message). */
-export function nearbyMultiples(batchSeqs: number, unit: number): number[] {
-  const lo = Math.max(unit, Math.floor(batchSeqs / unit) * unit);
-  return lo === batchSeqs ? [lo] : [lo, lo + unit].filter((x, i, a) => a.indexOf(x) === i);
-}
-
 function splitIssue(field: string, batch: number, gpus: number, what: string): Issue {
   return invalid(field, `a GPU count that divides the ${what} of ${batch} sequences (near ${gpus}: ${nearbyDivisors(batch, gpus).join(", ")})`, gpus);
 }
@@ -46,41 +44,45 @@ export function resplitBatch(plan: Plan, gpus: number): Result<Plan> {
   for (const st of plan.context?.stages ?? []) {
     if (st.batchSeqs !== undefined && st.batchSeqs % gpus !== 0) return { ok: false, issues: [splitIssue("gpus", st.batchSeqs, gpus, `${st.seqLen}-token stage's batch`)] };
   }
-  const perGpu = global / gpus;
+  const accel = findAccelerator(plan.hardware.gpu);
+  if (!accel) return { ok: false, issues: [invalid("plan.hardware.gpu", "an accelerator lmplan knows", plan.hardware.gpu)] };
   const m = plan.memory;
-  const mem = chooseMicroBatch(plan.model.spec, b.seqLen.value, perGpu, gpus, m.zeroStage, "auto", m.capacityBytes.value);
+  // The split, the time and the memory are re-derived by the planner's own stages for the new GPU
+  // count; the batch itself is the plan's (a trainer config runs the batch that was planned).
+  const mem = memoryStage({ accel: { ...accel, memoryBytes: m.capacityBytes.value }, spec: plan.model.spec, seqLen: b.seqLen.value, D: plan.budget.tokens.value, batchSeqs: global, dp: gpus, zeroStage: m.zeroStage, recompute: "auto" });
   if (!mem.ok) return mem;
-  const { micro, recompute, breakdown } = mem.value;
-  const accum = perGpu / micro;
-  const why = `re-split for ${gpus} GPUs: ${global} sequences = ${micro} micro × ${accum} accumulation × ${gpus} GPUs; ${micro} is the largest micro-batch that fits (${(breakdown.total / 2 ** 30).toFixed(1)} GiB of ${(m.capacityBytes.value / 2 ** 30).toFixed(0)} GiB${recompute === "full" ? ", full recomputation" : ""})`;
-  const oldGpus = plan.hardware.numGpus.value;
+  const h = plan.hardware;
+  const numGpus = n(gpus, "GPUs", "user", "emit --gpus");
+  const time = timeStage({
+    hw: { accel, peak: h.peakFlopsPerGpu.value, mfu: h.mfu.value, precision: accel.peakFp8 === h.peakFlopsPerGpu.value ? "fp8" : "bf16" },
+    mfuGiven: h.mfu.source === "user",
+    ...(h.pricePerGpuHour?.source === "user" ? { priceGiven: h.pricePerGpuHour.value } : {}),
+    ...(h.deadlineSeconds ? { deadlineSeconds: h.deadlineSeconds.value } : {}),
+    hardwareBudget: false,
+    totalFlops: plan.budget.computeTotal.value,
+    numGpus,
+  });
   // each context stage picks its own micro-batch for its length (as src/context/stages.ts does)
   const stageMicro = <S extends { seqLen: number; batchSeqs?: number; microBatchSeqs?: number }>(st: S): S => {
     if (st.batchSeqs === undefined) return st;
     const r = chooseMicroBatch(plan.model.spec, st.seqLen, st.batchSeqs / gpus, gpus, m.zeroStage, "auto", m.capacityBytes.value);
     return r.ok ? { ...st, microBatchSeqs: r.value.micro, memory: r.value.breakdown } : st;
   };
-  const fits = breakdown.total <= m.capacityBytes.value;
-  // the plan's memory warning was about the old split: say it again only if it still holds
-  const warnings = plan.warnings.filter((w) => !(w.code === "memory" && w.source === "zero" && w.message.startsWith("memory: ")));
-  if (!fits) warnings.push({ code: "memory", source: "zero", message: `memory: ${(breakdown.total / 2 ** 30).toFixed(1)} GiB per GPU at micro-batch ${micro} exceeds the ${plan.hardware.gpuTitle}'s ${(m.capacityBytes.value / 2 ** 30).toFixed(0)} GiB over ${gpus} GPUs; shard further, use more GPUs or a larger-memory accelerator` });
+  // the plan's memory and deadline warnings were about the old split: the stages say them again if they still hold
+  const stale = (w: Plan["warnings"][number]) => (w.code === "memory" && w.source === "zero") || w.code === "deadline";
+  const warnings = dedupe([...plan.warnings.filter((w) => !stale(w)), ...time.warnings, ...mem.value.warnings]);
   return {
     ok: true,
     value: {
       ...plan,
       batch: {
         ...b,
-        microBatchSeqs: { ...b.microBatchSeqs, value: micro, source: "zero", derivation: why },
-        gradAccumSteps: { ...b.gradAccumSteps, value: accum, derivation: why },
-        dataParallel: { ...b.dataParallel, value: gpus, source: "user", derivation: "emit --gpus" },
+        globalBatchSeqs: { ...b.globalBatchSeqs, derivation: `${b.globalBatchSeqs.derivation}; split over ${gpus} GPUs by emit --gpus` },
+        ...mem.value.nums,
+        dataParallel: n(gpus, "ranks", "user", "emit --gpus: every GPU is a data-parallel rank"),
       },
-      hardware: {
-        ...plan.hardware,
-        numGpus: { ...plan.hardware.numGpus, value: gpus, source: "user", derivation: "emit --gpus" },
-        // the same GPU-hours spread over a different number of GPUs
-        seconds: { ...plan.hardware.seconds, value: (plan.hardware.seconds.value * oldGpus) / gpus },
-      },
-      memory: { ...m, perGpu: breakdown, totalBytes: { ...m.totalBytes, value: breakdown.total }, fits, recompute },
+      hardware: time.section,
+      memory: mem.value.section,
       context: plan.context ? { ...plan.context, stages: plan.context.stages.map(stageMicro) } : undefined,
       warnings,
     } as Plan,

@@ -8,11 +8,11 @@
  */
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
 import type { Warning } from "../laws/types.js";
-import { batchUnit, planFromRequest } from "../plan/plan.js";
+import { planFromRequest } from "../plan/plan.js";
 import { parsePlanRequest } from "../plan/request.js";
 import { parsePlan } from "../plan/schema.js";
 import type { Plan } from "../plan/types.js";
-import { nearbyMultiples, resplitBatch } from "./decompose.js";
+import { resplitBatch } from "./decompose.js";
 import { EMITTERS, findEmitter } from "./index.js";
 import { unlistedPlaceholders } from "./launch.js";
 import type { EmitResult } from "./types.js";
@@ -60,22 +60,15 @@ export function emitPlan(req: EmitRequest): Result<EmitOutcome> {
   } else {
     const parsed = parsePlanRequest(req.request ?? {});
     if (!parsed.ok) return parsed;
-    const r = planFromRequest(parsed.value);
+    // a trainer config must run the batch that was asked for: a --batch-seqs that does not split is
+    // refused here (lmplan plan rounds it, with a warning)
+    const r = planFromRequest(parsed.value, { batchPolicy: "exact" });
     if (!r.ok) return r;
     plan = r.value;
     // the planner's own plan is held to the same schema: a shape it cannot express whole (a
     // fractional head count) is refused here rather than written into a config
     const checked = parsePlan(plan);
     if (!checked.ok) return checked;
-    // lmplan plan rounds a batchSeqs that does not split (with a warning); a trainer config must run the
-    // batch that was asked for, so emit refuses instead
-    const asked = parsed.value.batchSeqs;
-    const used = plan.batch.globalBatchSeqs.value;
-    if (asked !== undefined && asked !== used) {
-      const dp = plan.batch.dataParallel.value;
-      const { unit } = batchUnit(dp, plan.context?.stages, plan.batch.seqLen.value);
-      return fail(invalid("batchSeqs", `a global batch that splits evenly over the ${dp} data-parallel GPUs${unit !== dp ? ` in every context stage (a multiple of ${unit})` : ""}, e.g. ${nearbyMultiples(asked, unit).join(" or ")}; or a different --gpus`, asked));
-    }
   }
   if (req.gpus !== undefined) {
     const gpus = typeof req.gpus === "string" && req.gpus.trim() !== "" ? Number(req.gpus) : req.gpus;

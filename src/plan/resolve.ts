@@ -1,0 +1,192 @@
+/**
+ * The resolve step: a validated request becomes a fully defaulted one, each value tagged with where it
+ * came from — the user, lmplan's default (with the source id the plan cites for it), a preset, or the
+ * user's fitted laws. Defaults that depend on other choices (the μP base from the preset's family and
+ * the parameterization, the final LR from the schedule, the decay fraction from the schedule, the
+ * sequence length from the context stages or the preset) are decided here, once; the stages read the
+ * tags and never apply a `??` of their own.
+ */
+import { conflict, invalid, type Issue, type Result } from "../errors.js";
+import { acceleratorNames, findAccelerator, type Accelerator } from "../hardware/catalog.js";
+import { DEFAULT_MFU } from "../hardware/time.js";
+import { EPOCH_PARAMS, chinchillaEpoch } from "../laws/chinchilla-epoch.js";
+import { chinchillaLoss, type ChinchillaParams } from "../laws/chinchilla-form.js";
+import { HOFFMANN_PARAMS, chinchillaHoffmann } from "../laws/chinchilla-hoffmann.js";
+import { defineLaw } from "../laws/types.js";
+import { findPreset, type ModelPreset } from "../model/presets.js";
+import { findMupBase, type MupBase } from "../parameterization/bases.js";
+import { parseStages, type StageSpec } from "../context/stages.js";
+import type { PlanRequest } from "./request.js";
+import { s4 } from "./stages/common.js";
+
+/** Where a resolved value came from. */
+export type From = "user" | "default" | "preset" | "fitted";
+
+/** A value and its provenance: `source` is the id the plan's `source` fields show ("user", a law, a reference). */
+export interface Resolved<T> {
+  value: T;
+  from: From;
+  source: string;
+}
+
+const user = <T>(value: T): Resolved<T> => ({ value, from: "user", source: "user" });
+const byDefault = <T>(value: T, source: string): Resolved<T> => ({ value, from: "default", source });
+const pick = <T>(given: T | undefined, fallback: T, source: string): Resolved<T> => (given !== undefined ? user(given) : byDefault(fallback, source));
+
+/** lmplan's default when no GPU is named: the accelerator its MFU default was measured on. */
+export const DEFAULT_GPU = "h100";
+/** Linear warmup over 10% of steps (Straight to Zero and Power Lines' setups). */
+export const DEFAULT_WARMUP_FRACTION = 0.1;
+/** Cosine schedules end at 10% of the peak (Chinchilla's convention); every other schedule at zero (D2Z, arXiv 2502.15938). */
+export const COSINE_MIN_LR_RATIO = 0.1;
+/** WSD's decay phase: the last 10% of steps (MiniCPM, arXiv 2404.06395). */
+export const WSD_DECAY_FRACTION = 0.1;
+/** lmplan's default sequence length without a preset or stages. */
+export const DEFAULT_SEQ_LEN = 2048;
+
+export type ScheduleKind = "linear" | "cosine" | "wsd" | "constant" | "power";
+export type LossLawChoice = { law: ReturnType<typeof fittedLossLaw>["law"] | typeof chinchillaEpoch | typeof chinchillaHoffmann; params: ChinchillaParams };
+
+export interface ResolvedRequest {
+  req: PlanRequest;
+  preset?: ModelPreset;
+  accel: Accelerator;
+  /** GPUs the user gave (--gpus, or the count in --gpu 64xH100); undefined when lmplan chooses. */
+  gpusGiven?: number;
+  parameterization: Resolved<"mup" | "completep" | "sp">;
+  muBase: Resolved<MupBase>;
+  precision: Resolved<"bf16" | "fp8">;
+  mfu: Resolved<number>;
+  lossLaw: Resolved<LossLawChoice>;
+  schedule: Resolved<ScheduleKind>;
+  warmupFraction: Resolved<number>;
+  minLrRatio: Resolved<number>;
+  /** wsd and power only. */
+  decayFraction?: Resolved<number>;
+  decayShape?: Resolved<"linear" | "cosine" | "1-sqrt" | "exponential">;
+  zeroStage: Resolved<0 | 1 | 2 | 3>;
+  recompute: Resolved<"auto" | "none" | "full">;
+  /** Context stages: given, or the preset's (when no --seq-len overrides them). */
+  stages?: StageSpec[];
+  /** The plan's sequence length: the first stage's, else --seq-len, else the preset's, else 2048. */
+  seqLen: Resolved<number>;
+}
+
+export const LOSS_LAWS = {
+  "chinchilla-epoch": { law: chinchillaEpoch, params: EPOCH_PARAMS },
+  "chinchilla-hoffmann": { law: chinchillaHoffmann, params: HOFFMANN_PARAMS },
+} as const;
+
+/** Fill every default, or say which fields contradict each other. */
+export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
+  const issues: Issue[] = [];
+  const gpuName = req.gpu?.name ?? DEFAULT_GPU;
+  const accel = findAccelerator(gpuName);
+  if (!accel) issues.push(invalid("gpu", `one of ${acceleratorNames().join(", ")}`, req.gpu?.name));
+  if (req.gpu?.count !== undefined && req.gpus !== undefined && req.gpu.count !== req.gpus) {
+    issues.push(conflict(["gpu", "gpus"], `--gpu says ${req.gpu.count} accelerators and --gpus says ${req.gpus}; give the count once`));
+  }
+  const preset = req.preset ? findPreset(req.preset) : undefined;
+  const parameterization = pick(req.parameterization, "mup" as const, "default");
+  // A preset's family has its own tuned base (Cerebras-GPT's for Cerebras-GPT); CompleteP needs a base
+  // that records its proxy depth, which only Cerebras-GPT's does.
+  const baseId: Resolved<string> =
+    req.muBase !== undefined
+      ? user(req.muBase)
+      : preset?.recipe?.muBase !== undefined
+        ? { value: preset.recipe.muBase, from: "preset", source: `preset:${preset.id}` }
+        : byDefault(parameterization.value === "completep" ? "cerebras-gpt" : "btlm", "default");
+  const base = findMupBase(baseId.value) as MupBase; // the schema admits only known ids
+  if (parameterization.value === "completep" && base.numLayersBase === undefined) {
+    issues.push(conflict(["muBase", "parameterization"], `CompleteP needs the proxy's depth, which the ${base.id} base does not record; use --mu-base cerebras-gpt`));
+  }
+  if ((req.schedule === "wsd" || req.schedule === "power") && req.decayShape === "exponential" && (req.minLrRatio ?? 0) === 0) {
+    issues.push(invalid("minLrRatio", "a value > 0 with an exponential decay (it never reaches zero)", req.minLrRatio ?? 0));
+  }
+  if (issues.length > 0 || !accel) return { ok: false, issues };
+
+  const precision = pick(req.precision, "bf16" as const, "default");
+  const fitted = req.fittedLaws;
+  if (fitted?.loss && req.lossLaw !== undefined) {
+    return { ok: false, issues: [conflict(["lossLaw", "fittedLaws"], "--loss-law and a fitted loss law in --laws both choose the loss law; give one")] };
+  }
+  const lossLaw: Resolved<LossLawChoice> = fitted?.loss
+    ? { value: fittedLossLaw(fitted.loss.params), from: "fitted", source: "fitted:loss" }
+    : req.lossLaw !== undefined
+      ? user(LOSS_LAWS[req.lossLaw])
+      : byDefault(LOSS_LAWS["chinchilla-epoch"], chinchillaEpoch.id);
+
+  const kind = pick(req.schedule, "linear" as const, "straight-to-zero");
+  const seq = resolveStages(req, preset);
+  if (!seq.ok) return seq;
+  return {
+    ok: true,
+    value: {
+      req,
+      ...(preset ? { preset } : {}),
+      accel,
+      ...((req.gpus ?? req.gpu?.count) !== undefined ? { gpusGiven: req.gpus ?? req.gpu?.count } : {}),
+      parameterization,
+      muBase: { ...baseId, value: base },
+      precision,
+      mfu: pick(req.mfu, DEFAULT_MFU, "torchtitan-mfu"),
+      lossLaw,
+      schedule: kind,
+      warmupFraction: pick(req.warmupFraction, DEFAULT_WARMUP_FRACTION, "straight-to-zero"),
+      minLrRatio: pick(req.minLrRatio, kind.value === "cosine" ? COSINE_MIN_LR_RATIO : 0, "straight-to-zero"),
+      ...(kind.value === "wsd" || kind.value === "power"
+        ? {
+            decayFraction: pick(req.decayFraction, kind.value === "wsd" ? WSD_DECAY_FRACTION : 0, kind.value === "wsd" ? "wsd-minicpm" : "power-scheduler"),
+            decayShape: pick(req.decayShape, "linear" as const, "default"),
+          }
+        : {}),
+      zeroStage: pick((req.zeroStage ?? undefined) as 0 | 1 | 2 | 3 | undefined, 3, "zero"),
+      recompute: pick(req.recompute, "auto" as const, "default"),
+      ...seq.value,
+    },
+  };
+}
+
+/** Context stages and the sequence length: the first stage's length is the plan's. */
+function resolveStages(req: PlanRequest, preset: ModelPreset | undefined): Result<{ stages?: StageSpec[]; seqLen: Resolved<number> }> {
+  let stages: StageSpec[] | undefined;
+  if (req.contextStages !== undefined) {
+    const st = parseStages(req.contextStages, "contextStages");
+    if (!st.ok) return st;
+    stages = st.value;
+    if (req.seqLen !== undefined && req.seqLen !== stages[0]?.seqLen) {
+      return { ok: false, issues: [conflict(["seqLen", "contextStages"], `--seq-len ${req.seqLen} differs from the first stage's length ${stages[0]?.seqLen}; give one`)] };
+    }
+  } else if (preset?.recipe?.stages && req.seqLen === undefined) {
+    const total = preset.recipe.stages.reduce((a, x) => a + x.tokens, 0);
+    stages = preset.recipe.stages.map((x) => ({ seqLen: x.seqLen, share: x.tokens / total }));
+  }
+  const first = stages?.[0]?.seqLen;
+  const seqLen: Resolved<number> =
+    req.seqLen !== undefined
+      ? user(req.seqLen)
+      : first !== undefined && req.contextStages !== undefined
+        ? user(first)
+        : preset
+          ? { value: first ?? preset.model.seqLen, from: "preset", source: `preset:${preset.id}` }
+          : byDefault(DEFAULT_SEQ_LEN, "arithmetic");
+  return { ok: true, value: { ...(stages ? { stages } : {}), seqLen } };
+}
+
+/** A Chinchilla-form law with the user's fitted parameters (from lmplan fit loss). */
+export function fittedLossLaw(params: ChinchillaParams) {
+  const law = defineLaw<{ N: number; D: number }, { L: number }>({
+    id: "fitted:loss",
+    title: "your fitted loss law",
+    citation: { short: "lmplan fit loss", locator: "your runs" },
+    verified: true,
+    formula: `L = ${s4(params.E)} + ${s4(params.A)}/N^${s4(params.alpha)} + ${s4(params.B)}/D^${s4(params.beta)} (your fit)`,
+    notes: [],
+    inputs: { N: { unit: "params", description: "total parameters" }, D: { unit: "tokens", description: "training tokens" } },
+    outputs: { L: { unit: "nats/token", description: "predicted final loss" } },
+    fitRange: {},
+    fitRangeNote: "the range of your runs",
+    compute: ({ N, D }) => ({ L: chinchillaLoss(params, N, D) }),
+  });
+  return { law, params };
+}
