@@ -129,7 +129,7 @@ describe("lmplan plan --laws", () => {
   it("refuses a file that is not a fitted-laws file", () => {
     const r = run(["plan", "--params", "1B", "--laws", `${data}chinchilla_svg_extracted_data.csv`]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^lmplan: laws: expected valid JSON/);
+    expect(r.stderr).toMatch(/^lmplan: fittedLaws: expected valid JSON/);
   });
 });
 

@@ -13,6 +13,8 @@ import { serve, type ServerType } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../src/plan/request.js";
+import type { Plan } from "../src/plan/types.js";
+import { OPTION_CASES } from "./options-cases.js";
 import { createApp } from "../src/server/app.js";
 import { findWebDir, loadStatic } from "../src/server/static.js";
 
@@ -131,6 +133,24 @@ describe.skipIf(!haveBrowser)("web UI in chromium", () => {
     expect(await page.getAttribute('input[name="seqLen"]', "placeholder")).toBe("2048");
     expect(await page.getAttribute('input[name="batchSeqs"]', "placeholder")).toMatch(/^\d+$/);
     expect(await page.getAttribute('input[name="warmupFraction"]', "placeholder")).toMatch(/^0\.1/);
+  });
+
+  it("takes every declared option through the form (from a link) and plans with it (test/options-cases.ts)", async () => {
+    const seen: string[] = [];
+    for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
+      const c = OPTION_CASES[key];
+      if (fieldMeta(key).file !== undefined) continue; // file inputs: the fit and sources tests below
+      const q = new URLSearchParams({ ...c.with, [key]: c.cli });
+      await page.goto(`${base}/?${q}`);
+      await drawn(page, null);
+      expect(await page.inputValue(`[name="${key}"]`), key).toBe(c.cli);
+      const plan = (await page.evaluate(() => (globalThis as unknown as { lmplan: { plan: () => unknown } }).lmplan.plan())) as Plan;
+      expect(c.arrives(plan), key).toEqual(c.expected);
+      seen.push(key);
+    }
+    expect(seen.length).toBeGreaterThan(30);
+    await page.goto(base);
+    await drawn(page, null);
   });
 
   it("keeps the state in the URL: a link opens the same plan", async () => {

@@ -20,7 +20,6 @@ export function registerEmit(program: Command, io: Io): void {
     if (fromFile) {
       const flags = Object.keys(planFieldsFromOptions(opts, new Set(["gpus"]))).map((k) => fieldMeta(k as PlanField).flag.split(" ")[0] as string);
       if (opts.input !== undefined) flags.push("--input");
-      if (opts.laws !== undefined) flags.push("--laws");
       if (flags.length > 0) throw new BadInput([conflict(["plan"], `--plan writes a saved plan as it was planned; ${flags.join(", ")} would change it — re-plan with lmplan plan, or drop them (only --gpus re-splits a saved plan)`)]);
     }
     const r = emitPlan({
@@ -46,13 +45,3 @@ export function registerEmit(program: Command, io: Io): void {
     );
   });
 }
-
-// options that are not plan-request fields
-const NOT_FIELDS = new Set(["json", "explain", "input", "laws", "format", "plan", "strict", "allowOom", "force"]);
-
-/**
- * The plan options by their request field names: commander names an option after its flag
- * (--warmup → "warmup", --context → "context"), the request schema after the field (warmupFraction,
- * contextStages). Options that are not plan fields (and `skip`) are left out; --input and --laws are
- * kept for requestFromOptions to read.
- */

@@ -7,7 +7,8 @@ import { Option, type Command } from "commander";
 import { conflict, invalid, type Issue } from "../errors.js";
 import { parseJson } from "../json.js";
 import { readSources } from "../io/sources.js";
-import { fieldMeta, PlanRequestSchema, type PlanField } from "../plan/request.js";
+import { fieldMeta, planFields, type PlanField } from "../plan/request.js";
+import type { FileKind } from "../plan/options/field.js";
 import { parsePlan } from "../plan/schema.js";
 import type { Plan } from "../plan/types.js";
 
@@ -29,30 +30,41 @@ export class VerifyFailed extends Error {}
 
 export function addPlanOptions(cmd: Command, skip: ReadonlySet<string> = new Set()): void {
   cmd.option("--input <file>", "read the request as a JSON object of the fields below (- for stdin); flags override it");
-  for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
+  for (const key of planFields()) {
     if (skip.has(key)) continue;
     const meta = fieldMeta(key);
-    if (key === "fittedLaws" || key === "dataSourcesTable") {
-      // files the CLI reads into the field (requestFromOptions); the JSON body carries their content
-      cmd.option(meta.flag, meta.description);
-      continue;
-    }
-    const help = `${meta.description}${meta.defaultNote ? ` (default: ${meta.defaultNote})` : ""}`;
+    const also = meta.aliases?.length ? ` (also ${meta.aliases.join(", ")})` : "";
+    const help = `${meta.description}${meta.defaultNote ? ` (default: ${meta.defaultNote})` : meta.default !== undefined ? ` (default: ${meta.default})` : ""}${also}`;
+    // a file field's flag names a file the CLI reads into the field (requestFromOptions); the JSON body carries its content
     cmd.addOption(new Option(meta.flag, help).argParser((v: string) => v));
+    const arg = meta.flag.slice(meta.flag.indexOf(" "));
+    for (const alias of meta.aliases ?? []) cmd.addOption(new Option(`${alias}${arg}`).argParser((v: string) => v).hideHelp());
   }
+}
+
+/** A field's commander attribute names: its flag's, then each alias's (--warmup → "warmup"). */
+function attributesOf(key: PlanField): string[] {
+  const m = fieldMeta(key);
+  return [m.flag, ...(m.aliases ?? [])].map((f) => new Option(f.split(" ")[0] as string).attributeName());
 }
 
 /**
  * The request fields set by flags, by field name: commander stores a flag under its own attribute
- * name (--warmup → opts.warmup), the request schema under the field's key (warmupFraction). Reading
- * through fieldMeta keeps the two joined for every option, so none is refused as unknown or dropped.
+ * name (--warmup-fraction → opts.warmupFraction, the alias --warmup → opts.warmup), the request schema
+ * under the field's key. Reading through fieldMeta keeps the two joined for every option, so none is
+ * refused as unknown or dropped; a field given under two spellings is refused. File fields come back as
+ * the path given.
  */
 export function planFieldsFromOptions(opts: Record<string, unknown>, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(PlanRequestSchema.shape) as PlanField[]) {
-    if (key === "fittedLaws" || skip.has(key)) continue;
-    const attr = new Option(fieldMeta(key).flag).attributeName();
-    if (opts[attr] !== undefined) out[key] = opts[attr];
+  for (const key of planFields()) {
+    if (skip.has(key)) continue;
+    const given = attributesOf(key).filter((a) => opts[a] !== undefined);
+    if (given.length > 1) {
+      const m = fieldMeta(key);
+      throw new BadInput([conflict([key], `${[m.flag, ...(m.aliases ?? [])].map((f) => f.split(" ")[0]).join(" and ")} are the same option; give it once`)]);
+    }
+    if (given[0] !== undefined) out[key] = opts[given[0]];
   }
   return out;
 }
@@ -61,29 +73,37 @@ export function planFieldsFromOptions(opts: Record<string, unknown>, skip: Reado
 export function requestFromOptions(opts: Record<string, unknown>, io: Io, skip: ReadonlySet<string> = new Set()): Record<string, unknown> {
   let request: Record<string, unknown> = {};
   if (typeof opts.input === "string") request = readRequest(opts.input, io);
-  if (typeof opts.laws === "string") {
-    const doc = readRequest(opts.laws, io, "laws") as { lmplanFitVersion?: unknown; laws?: unknown };
-    if (doc.lmplanFitVersion !== 1 || typeof doc.laws !== "object" || doc.laws === null) {
-      throw new BadInput([invalid("laws", "a fitted-laws file written by lmplan fit … --out (lmplanFitVersion 1)", opts.laws)]);
-    }
-    request.fittedLaws = doc.laws;
-  }
   const fields = planFieldsFromOptions(opts, skip);
-  // --data-sources-file names a CSV: the request carries its rows (the core reads no files)
-  if (typeof fields.dataSourcesTable === "string") {
-    const path = fields.dataSourcesTable;
+  // a file field names a file: the request carries its contents (the core reads no files)
+  for (const key of planFields()) {
+    const kind = fieldMeta(key).file;
+    if (kind !== undefined && typeof fields[key] === "string") fields[key] = FILE_READERS[kind](key, fields[key] as string, io);
+  }
+  return { ...request, ...fields };
+}
+
+/** How the CLI reads each kind of file field into the request. */
+const FILE_READERS: Record<FileKind, (key: PlanField, path: string, io: Io) => unknown> = {
+  "fitted-laws": (key, path, io) => {
+    const doc = readRequest(path, io, key) as { lmplanFitVersion?: unknown; laws?: unknown };
+    if (doc.lmplanFitVersion !== 1 || typeof doc.laws !== "object" || doc.laws === null) {
+      throw new BadInput([invalid(key, "a fitted-laws file written by lmplan fit … --out (lmplanFitVersion 1)", path)]);
+    }
+    return doc.laws;
+  },
+  "sources-csv": (key, path) => {
     let text: string;
     try {
       text = readFileSync(path, "utf8");
     } catch (e) {
-      throw new BadInput([invalid("dataSourcesTable", "a readable CSV of name,tokens[,domain]", `${path} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
+      throw new BadInput([invalid(key, "a readable CSV of name,tokens[,domain]", `${path} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`)]);
     }
     const r = readSources(text);
-    if (!r.ok) throw new BadInput(r.issues.map((i) => ({ ...i, path: ["dataSourcesTable", ...i.path] })));
-    fields.dataSourcesTable = r.value.sources.map((s) => ({ name: s.name, tokens: s.tokens, domain: s.domain }));
-  }
-  return { ...request, ...fields };
-}
+    if (!r.ok) throw new BadInput(r.issues.map((i) => ({ ...i, path: [key, ...i.path] })));
+    return r.value.sources.map((s) => ({ name: s.name, tokens: s.tokens, domain: s.domain }));
+  },
+  json: (key, path, io) => readRequest(path, io, key),
+};
 
 /**
  * A plan read back from JSON, checked against the full Plan schema (src/plan/schema.ts): every field,

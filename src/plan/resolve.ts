@@ -8,7 +8,6 @@
  */
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
 import { acceleratorNames, findAccelerator, type Accelerator } from "../hardware/catalog.js";
-import { DEFAULT_MFU } from "../hardware/time.js";
 import { EPOCH_PARAMS, chinchillaEpoch } from "../laws/chinchilla-epoch.js";
 import { chinchillaLoss, type ChinchillaParams } from "../laws/chinchilla-form.js";
 import { HOFFMANN_PARAMS, chinchillaHoffmann } from "../laws/chinchilla-hoffmann.js";
@@ -16,7 +15,7 @@ import { defineLaw } from "../laws/types.js";
 import { findPreset, type ModelPreset } from "../model/presets.js";
 import { findMupBase, type MupBase } from "../parameterization/bases.js";
 import { parseStages, type StageSpec } from "../context/stages.js";
-import type { PlanRequest } from "./request.js";
+import { declaredDefault, type PlanField, type PlanRequest } from "./request.js";
 import { s4 } from "./stages/common.js";
 
 /** Where a resolved value came from. */
@@ -32,11 +31,14 @@ export interface Resolved<T> {
 const user = <T>(value: T): Resolved<T> => ({ value, from: "user", source: "user" });
 const byDefault = <T>(value: T, source: string): Resolved<T> => ({ value, from: "default", source });
 const pick = <T>(given: T | undefined, fallback: T, source: string): Resolved<T> => (given !== undefined ? user(given) : byDefault(fallback, source));
+/** The user's value, else the default the field declares (src/plan/request.ts) with its source. */
+function declared<K extends PlanField>(req: PlanRequest, key: K): Resolved<NonNullable<PlanRequest[K]>> {
+  const given = req[key];
+  if (given !== undefined && given !== null) return user(given as NonNullable<PlanRequest[K]>);
+  const d = declaredDefault(key);
+  return byDefault(d.value, d.source);
+}
 
-/** lmplan's default when no GPU is named: the accelerator its MFU default was measured on. */
-export const DEFAULT_GPU = "h100";
-/** Linear warmup over 10% of steps (Straight to Zero and Power Lines' setups). */
-export const DEFAULT_WARMUP_FRACTION = 0.1;
 /** Cosine schedules end at 10% of the peak (Chinchilla's convention); every other schedule at zero (D2Z, arXiv 2502.15938). */
 export const COSINE_MIN_LR_RATIO = 0.1;
 /** WSD's decay phase: the last 10% of steps (MiniCPM, arXiv 2404.06395). */
@@ -80,14 +82,14 @@ export const LOSS_LAWS = {
 /** Fill every default, or say which fields contradict each other. */
 export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
   const issues: Issue[] = [];
-  const gpuName = req.gpu?.name ?? DEFAULT_GPU;
+  const gpuName = req.gpu?.name ?? (declaredDefault("gpu").value as unknown as string);
   const accel = findAccelerator(gpuName);
   if (!accel) issues.push(invalid("gpu", `one of ${acceleratorNames().join(", ")}`, req.gpu?.name));
   if (req.gpu?.count !== undefined && req.gpus !== undefined && req.gpu.count !== req.gpus) {
     issues.push(conflict(["gpu", "gpus"], `--gpu says ${req.gpu.count} accelerators and --gpus says ${req.gpus}; give the count once`));
   }
   const preset = req.preset ? findPreset(req.preset) : undefined;
-  const parameterization = pick(req.parameterization, "mup" as const, "default");
+  const parameterization = declared(req, "parameterization");
   // A preset's family has its own tuned base (Cerebras-GPT's for Cerebras-GPT); CompleteP needs a base
   // that records its proxy depth, which only Cerebras-GPT's does.
   const baseId: Resolved<string> =
@@ -105,7 +107,7 @@ export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
   }
   if (issues.length > 0 || !accel) return { ok: false, issues };
 
-  const precision = pick(req.precision, "bf16" as const, "default");
+  const precision = declared(req, "precision");
   const fitted = req.fittedLaws;
   if (fitted?.loss && req.lossLaw !== undefined) {
     return { ok: false, issues: [conflict(["lossLaw", "fittedLaws"], "--loss-law and a fitted loss law in --laws both choose the loss law; give one")] };
@@ -114,9 +116,9 @@ export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
     ? { value: fittedLossLaw(fitted.loss.params), from: "fitted", source: "fitted:loss" }
     : req.lossLaw !== undefined
       ? user(LOSS_LAWS[req.lossLaw])
-      : byDefault(LOSS_LAWS["chinchilla-epoch"], chinchillaEpoch.id);
+      : byDefault(LOSS_LAWS[declaredDefault("lossLaw").value], declaredDefault("lossLaw").source);
 
-  const kind = pick(req.schedule, "linear" as const, "straight-to-zero");
+  const kind = declared(req, "schedule");
   const seq = resolveStages(req, preset);
   if (!seq.ok) return seq;
   return {
@@ -129,17 +131,18 @@ export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
       parameterization,
       muBase: { ...baseId, value: base },
       precision,
-      mfu: pick(req.mfu, DEFAULT_MFU, "torchtitan-mfu"),
+      mfu: declared(req, "mfu"),
       lossLaw,
       schedule: kind,
-      warmupFraction: pick(req.warmupFraction, DEFAULT_WARMUP_FRACTION, "straight-to-zero"),
+      warmupFraction: declared(req, "warmupFraction"),
       minLrRatio: pick(req.minLrRatio, kind.value === "cosine" ? COSINE_MIN_LR_RATIO : 0, "straight-to-zero"),
       ...(kind.value === "wsd" || kind.value === "power"
         ? {
             decayFraction: pick(req.decayFraction, kind.value === "wsd" ? WSD_DECAY_FRACTION : 0, kind.value === "wsd" ? "wsd-minicpm" : "power-scheduler"),
-            decayShape: pick(req.decayShape, "linear" as const, "default"),
+            decayShape: declared(req, "decayShape"),
           }
         : {}),
+      // full sharding (FSDP/ZeRO-3) and recomputation only when nothing fits without it
       zeroStage: pick((req.zeroStage ?? undefined) as 0 | 1 | 2 | 3 | undefined, 3, "zero"),
       recompute: pick(req.recompute, "auto" as const, "default"),
       ...seq.value,

@@ -9,6 +9,7 @@ import { acceleratorNames, findAccelerator } from "../../src/hardware/catalog.js
 import { MODEL_PRESETS } from "../../src/model/presets.js";
 import { MUP_BASES } from "../../src/parameterization/bases.js";
 import { SOURCE_PRESETS } from "../../src/mixture/sources.js";
+import type { FieldGroup } from "../../src/plan/options/field.js";
 import { fieldMeta, PlanRequestSchema, type PlanField } from "../../src/plan/request.js";
 import type { Plan } from "../../src/plan/types.js";
 import { formatCount, formatFlops, formatSig } from "../../src/units/format.js";
@@ -23,15 +24,21 @@ interface Group {
   open?: boolean;
 }
 
-const GROUPS: Group[] = [
-  { id: "budget", title: "Model and budget", keys: ["preset", "params", "tokens", "tpp", "compute", "days", "uniqueTokens"], open: true },
-  { id: "hardware", title: "Hardware and cost", keys: ["gpu", "gpus", "mfu", "price", "precision"], open: true },
-  { id: "batch", title: "Batch and memory", keys: ["seqLen", "batchSeqs", "microBatch", "zeroStage", "recompute"] },
-  { id: "optimizer", title: "Optimizer and laws", keys: ["parameterization", "muBase", "weightDecay", "lossLaw", "fittedLaws"] },
-  { id: "schedule", title: "LR schedule", keys: ["schedule", "warmupFraction", "minLrRatio", "decayFraction", "decayShape"] },
-  { id: "data", title: "Data and context", keys: ["dataSources", "dataSourcesTable", "mix", "capEpochs", "upsampleFinal", "contextStages", "targetContext"] },
-  { id: "shape", title: "Explicit shape (μP proxies)", keys: ["width", "layers", "aspectRatio"] },
+/** The form's sections, in order; which fields each holds is the fields' own declaration (FieldMeta.group). */
+const GROUP_TITLES: { id: FieldGroup; title: string; open?: boolean }[] = [
+  { id: "budget", title: "Model and budget", open: true },
+  { id: "hardware", title: "Hardware and cost", open: true },
+  { id: "batch", title: "Batch and memory" },
+  { id: "optimizer", title: "Optimizer and laws" },
+  { id: "schedule", title: "LR schedule" },
+  { id: "data", title: "Data and context" },
+  { id: "shape", title: "Architecture and shape" },
+  { id: "layout", title: "Parallel layout" },
+  { id: "deadline", title: "Deadline and target" },
 ];
+const GROUPS: Group[] = GROUP_TITLES.map((g) => ({ ...g, keys: FIELDS.filter((k) => fieldMeta(k).group === g.id) }));
+/** Fields whose control is a file input (the request carries the file's contents). */
+const isFile = (key: PlanField) => fieldMeta(key).file !== undefined;
 
 /** What a new visitor sees: the example of the README (a 1.3B model at 20 tokens per parameter on 64 H100s). */
 export const DEFAULT_VALUES: Record<string, string> = { params: "1.3B", tpp: "20", gpus: "64" };
@@ -68,6 +75,9 @@ function fieldHtml(key: PlanField): string {
     control = `<div class="laws-control"><input id="${id}" name="dataSourcesTable" type="file" accept=".csv,text/csv" aria-describedby="${describedBy}"><span id="sources-status" data-testid="sources-status">none (a preset's sources)</span> <button type="button" id="sources-clear" hidden>clear</button></div>`;
   } else if (key === "fittedLaws") {
     control = `<div class="laws-control"><input id="${id}" name="fittedLaws" type="file" accept=".json,application/json" aria-describedby="${describedBy}"><span id="laws-status" data-testid="laws-status">none (the published laws)</span> <button type="button" id="laws-clear" hidden>clear</button></div>`;
+  } else if (m.file !== undefined) {
+    // any other file field: a JSON document read in the browser into the request (main.ts)
+    control = `<div class="laws-control"><input id="${id}" name="${key}" type="file" accept=".json,application/json" data-file-field="${key}" aria-describedby="${describedBy}"><span id="status-${key}" data-testid="status-${key}">none</span></div>`;
   } else if (m.choices) {
     const titles = CHOICE_TITLES[key] ?? {};
     const opts = m.choices.map((v) => `<option value="${esc(v)}">${esc(titles[v] ?? v)}</option>`).join("");
@@ -97,7 +107,7 @@ const control = (key: PlanField) => document.getElementById(`f-${key}`) as HTMLI
 export function readForm(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of FIELDS) {
-    if (key === "fittedLaws" || key === "dataSourcesTable") continue;
+    if (isFile(key)) continue;
     const el = control(key);
     const v = el?.value.trim() ?? "";
     if (v !== "") out[key] = v;
@@ -107,7 +117,7 @@ export function readForm(): Record<string, string> {
 
 export function setForm(values: Record<string, string>): void {
   for (const key of FIELDS) {
-    if (key === "fittedLaws" || key === "dataSourcesTable") continue;
+    if (isFile(key)) continue;
     const el = control(key);
     if (el) el.value = values[key] ?? "";
   }
@@ -243,7 +253,7 @@ function resolvedChoice(key: PlanField, p: Plan): string | undefined {
 export function updatePlaceholders(p: Plan): void {
   for (const key of FIELDS) {
     const el = control(key);
-    if (!el || key === "fittedLaws" || key === "dataSourcesTable") continue;
+    if (!el || isFile(key)) continue;
     const m = fieldMeta(key);
     if (el instanceof HTMLSelectElement) {
       const first = el.options[0];
@@ -279,7 +289,7 @@ export function fromQuery(search: string): { values: Record<string, string>; fit
       } catch {
         lawsError = "the link's laws= is not JSON; planning with the published laws";
       }
-    } else if ((FIELDS as string[]).includes(k) && k !== "fittedLaws" && k !== "dataSourcesTable") values[k] = v;
+    } else if ((FIELDS as string[]).includes(k) && !isFile(k as PlanField)) values[k] = v;
     else unknown.push(k);
   }
   return { values, fittedLaws, unknown, ...(lawsError ? { lawsError } : {}) };
@@ -292,6 +302,6 @@ const shq = (s: string) => (/^[A-Za-z0-9_.,:@%+=/-]+$/.test(s) ? s : `'${s.repla
 export function cliCommand(values: Record<string, string>, hasLaws: boolean): string {
   const parts = ["lmplan plan"];
   for (const key of FIELDS) if (values[key] !== undefined) parts.push(`${fieldMeta(key).flag.split(" ")[0]} ${shq(values[key] as string)}`);
-  if (hasLaws) parts.push("--laws fitted.json");
+  if (hasLaws) parts.push(`${fieldMeta("fittedLaws").flag.split(" ")[0]} fitted.json`);
   return parts.join(" ");
 }

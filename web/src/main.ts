@@ -19,6 +19,9 @@ import { derivationHtml, renderPlanHtml, warningsHtml } from "./plan-view.js";
 
 const state: { plan?: Plan; fittedLaws?: Record<string, unknown>; request: Record<string, unknown>; values: Record<string, string> } = { request: {}, values: {} };
 
+/** The page's scripting hook (tests, bookmarklets): the request the form built and the plan it gave. */
+(globalThis as unknown as { lmplan?: unknown }).lmplan = { request: () => state.request, plan: () => state.plan };
+
 // ---- tabs ------------------------------------------------------------------------------------------
 function showTab(): void {
   const tab = (location.hash || "#planner").slice(1);
@@ -38,7 +41,22 @@ function request(): Record<string, unknown> {
   const req: Record<string, unknown> = { ...state.values };
   if (state.fittedLaws) req.fittedLaws = state.fittedLaws;
   if (sourcesTable) req.dataSourcesTable = sourcesTable;
+  for (const [key, doc] of Object.entries(fileFields)) req[key] = doc;
   return req;
+}
+
+// ---- any other file field (FieldMeta.file "json"): the parsed document goes into the request --------
+const fileFields: Record<string, unknown> = {};
+async function jsonFieldFromFile(key: string, file: File): Promise<void> {
+  const status = $(`status-${key}`);
+  try {
+    fileFields[key] = JSON.parse(await file.text());
+    status.textContent = file.name;
+  } catch {
+    delete fileFields[key];
+    status.textContent = `${file.name}: not JSON`;
+  }
+  recompute();
 }
 
 // ---- your data sources from a CSV (the CLI's --data-sources-file; not carried in the link) ----------
@@ -209,6 +227,12 @@ function init(): void {
     const f = (e.target as HTMLInputElement).files?.[0];
     if (f) void lawsFromFile(f);
   });
+  for (const el of document.querySelectorAll<HTMLInputElement>("input[data-file-field]")) {
+    el.addEventListener("change", () => {
+      const f = el.files?.[0];
+      if (f && el.dataset.fileField) void jsonFieldFromFile(el.dataset.fileField, f);
+    });
+  }
   $<HTMLInputElement>("f-dataSourcesTable").addEventListener("change", (e) => {
     const f = (e.target as HTMLInputElement).files?.[0];
     if (f) void sourcesFromFile(f);
