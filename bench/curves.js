@@ -2,7 +2,7 @@
 // end through the CLI (process start, CSV read, fit, exact errors), and the multi-power law's evaluation
 // at 384k steps. Prints figures; asserts nothing. Target: the fit under 5 s, and the errors it reports
 // equal to the defining sum's (src/laws/multi-power-law.ts predictCurveDirect) at the points checked.
-// The run follows the 100M parameters of Luo et al. (arXiv 2503.12811; SCIENCE.md §7) under a cosine
+// The run follows the 100M parameters of Luo et al. (arXiv 2503.12811; docs/science.md §7) under a cosine
 // schedule (2,000 warmup steps, peak 3e-4 to 3e-5) with ±0.2% noise.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fitChinchilla } from "../dist/fit/chinchilla.js";
 import { dropHighestLoss, fitLoss } from "../dist/fit/loss.js";
-import { fitChinchillaParallel } from "../dist/fit/pool.js";
+import { fitChinchillaParallel } from "../dist/workers/fit-pool.js";
 import { availableParallelism } from "node:os";
 import { readTable } from "../dist/io/table.js";
 

@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** `distPath` is relative to dist/, e.g. "fit/worker.js"; `from` is the caller's import.meta.url. */
+/** `distPath` is relative to dist/, e.g. "workers/fit-worker.js"; `from` is the caller's import.meta.url. */
 export function builtFile(distPath: string, from: string): URL | undefined {
   // the caller's folder and its parents (a package is at most a few folders above any of its files)
   let dir = new URL("./", from);

@@ -37,7 +37,7 @@ describe("datasketch's optimal (bands, rows)", () => {
 });
 
 describe("the S-curve", () => {
-  it("1 − (1 − J^13)^9: a pair at J = 0.8 is a candidate 39.9% of the time (SCIENCE.md §15); midpoint (1/9)^(1/13) ≈ 0.845", () => {
+  it("1 − (1 − J^13)^9: a pair at J = 0.8 is a candidate 39.9% of the time (docs/science.md §15); midpoint (1/9)^(1/13) ≈ 0.845", () => {
     expect(candidateProbability(0.8, 9, 13)).toBeCloseTo(0.399, 3);
     expect(sCurveThreshold(9, 13)).toBeCloseTo(0.8446, 3);
     // datatrove's docstring: P(0.8) = 1 − (1 − 0.8^8)^14 = 0.924, threshold (1/14)^(1/8) ≈ 0.72

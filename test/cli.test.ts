@@ -188,7 +188,7 @@ describe("lmplan emit", () => {
   });
   it.each([
     [["emit", "--format", "deepspeed", "--params", "1B", "--tpp", "20"], /^lmplan: format: expected one of torchtitan, megatron, megatron-yaml, hf, nanogpt, litgpt, cerebras, llmfoundry, nanotron, received "deepspeed"$/],
-    [["emit", "--format", "megatron", "--params", "1B", "--tpp", "20", "--gpus", "7", "--batch-seqs", "1000"], /^lmplan: batchSeqs: expected a global batch that splits evenly over the 7 data-parallel GPUs, e\.g\. 994 or 1001; or a different --gpus, received 1000$/],
+    [["emit", "--format", "megatron", "--params", "1B", "--tpp", "20", "--gpus", "7", "--batch-seqs", "1000"], /^lmplan: batchSeqs: expected a global batch that a layout of 7 GPUs splits into data-parallel ranks × micro-batch × accumulation, e\.g\. 994 or 1001 or 1008; or a different --gpus, received 1000$/],
     [["emit", "--format", "litgpt", "--params", "1B", "--tpp", "20", "--strict"], /^lmplan: format: conflict: LitGPT cannot follow the plan's schedule/],
     [["emit", "--format", "nanogpt", "--params", "1B", "--tpp", "20", "--strict"], /^lmplan: format: conflict: nanoGPT cannot follow the plan's schedule/],
   ])("bad input %j exits 2", (args, pattern) => {
@@ -202,13 +202,17 @@ describe("lmplan emit", () => {
     const ok = spawnSync(process.execPath, [BIN, "emit", "--format", "torchtitan", "--plan", "-", "--gpus", "32"], { input: planJson, encoding: "utf8" });
     expect(ok.status).toBe(0);
     const doc = ok.stdout;
-    expect(doc).toContain("data_parallel_shard_degree = 32");
+    // the layout search re-runs for 32 GPUs: FSDP shards × replicas (HSDP) make up the 32 data-parallel ranks
+    const shard = Number(/data_parallel_shard_degree = (\d+)/.exec(doc)?.[1]);
+    const replicate = Number(/data_parallel_replicate_degree = (\d+)/.exec(doc)?.[1] ?? 1);
+    expect(shard * replicate).toBe(32);
     expect(doc).toContain(`global_batch_size = ${global}`);
     const local = Number(/local_batch_size = (\d+)/.exec(doc)?.[1]);
     expect((global / 32) % local).toBe(0);
-    const bad = spawnSync(process.execPath, [BIN, "emit", "--format", "torchtitan", "--plan", "-", "--gpus", "48"], { input: planJson, encoding: "utf8" });
+    // 7 GPUs: no layout of 7 splits the batch (24 heads and 27 layers take no 7-way split)
+    const bad = spawnSync(process.execPath, [BIN, "emit", "--format", "torchtitan", "--plan", "-", "--gpus", "7"], { input: planJson, encoding: "utf8" });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(new RegExp(`^lmplan: gpus: expected a GPU count that divides the plan's global batch of ${global} sequences \\(near 48: [0-9, ]+\\), received 48`));
+    expect(bad.stderr).toMatch(new RegExp(`^lmplan: gpus: expected a GPU count some layout of which splits the plan's global batch of ${global} sequences .*near 7: [0-9, ]+\\), received 7`));
   });
   it("refuses a plan JSON from another version", () => {
     const r = spawnSync(process.execPath, [BIN, "emit", "--format", "megatron", "--plan", "-"], { input: '{"lmplanPlanVersion": 2}', encoding: "utf8" });

@@ -234,7 +234,7 @@ describe("Megatron μP and data", () => {
 //   nanotron    huggingface/nanotron@2411b022 src/nanotron/helpers.py lr_scheduler_builder
 
 // huggingface/transformers@00349ae8 src/transformers/training_args.py: TrainingArguments fields (subset that matters here)
-const HF_KEYS = ["save_strategy", "save_steps", "output_dir", "per_device_train_batch_size", "num_train_epochs", "max_steps", "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "optim", "optim_args", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon", "gradient_accumulation_steps", "max_grad_norm", "bf16", "fp16", "tf32", "gradient_checkpointing", "gradient_checkpointing_kwargs", "torch_compile"];
+const HF_KEYS = ["save_strategy", "save_steps", "output_dir", "per_device_train_batch_size", "num_train_epochs", "max_steps", "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "optim", "optim_args", "weight_decay", "adam_beta1", "adam_beta2", "adam_epsilon", "gradient_accumulation_steps", "max_grad_norm", "bf16", "fp16", "tf32", "gradient_checkpointing", "gradient_checkpointing_kwargs", "torch_compile", "fsdp", "deepspeed"];
 const HF_SCHEDULERS = ["linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup", "inverse_sqrt", "reduce_lr_on_plateau", "cosine_with_min_lr", "cosine_warmup_with_min_lr", "warmup_stable_decay"];
 // Lightning-AI/litgpt@26857050: pretrain.py setup() parameters; args.py TrainArgs; config.py Config (fields used)
 const LITGPT_KEYS = ["model_name", "model_config", "out_dir", "precision", "initial_checkpoint_dir", "resume", "data", "train", "eval", "log", "optimizer", "devices", "num_nodes", "tokenizer_dir", "logger_name", "seed"];
@@ -450,23 +450,26 @@ describe("issue 10 regressions: emit says what the plan says", () => {
     return { code, out, err };
   }
 
-  it("--params 30T in emit is an error naming the size, not a 6.7M-parameter model", async () => {
-    const r = await cli(["emit", "--format", "megatron", "--params", "30T", "--tpp", "1"]);
+  it("--params 300T in emit is an error naming the size, not a tiny model (the shape rule reaches 64T)", async () => {
+    const r = await cli(["emit", "--format", "megatron", "--params", "300T", "--tpp", "1"]);
     expect(r.code).toBe(2);
     expect(r.out).toBe("");
-    expect(r.err).toMatch(/^lmplan: params: expected .*received 30000000000000/);
+    expect(r.err).toMatch(/^lmplan: params: expected .*received 300000000000000/);
   });
 
   it("emit prints the plan's warnings: a 70B on 8 GPUs says it needs 134 GiB per GPU, and is refused without --allow-oom", async () => {
     const refused = await cli(["emit", "--format", "megatron", "--params", "70B", "--tpp", "20", "--gpus", "8"]);
     expect(refused.code).toBe(2);
     expect(refused.out).toBe("");
-    expect(refused.err.trim()).toMatch(/^lmplan: memory: conflict: the plan needs 134 GiB per GPU and the NVIDIA H100 SXM 80GB has 74\.5 GiB: .*pass --allow-oom \(API: allowOom\) to write the config anyway$/);
+    // the least-memory layout of 8 GPUs (issue 14): model states alone are ≥ 70.05e9 × 16 B / 8 = 130.5 GiB per GPU
+    expect(refused.err.trim()).toMatch(/^lmplan: memory: conflict: the plan needs \d+ GiB per GPU on TP8 · PP1 · CP1 · DP1 \(ZeRO-1\), .* and the NVIDIA H100 SXM 80GB has 74\.5 GiB: use more GPUs .*pass --allow-oom \(API: allowOom\) to write the config anyway$/);
+    expect(Number(/needs (\d+) GiB/.exec(refused.err)?.[1])).toBeGreaterThan(130.5);
     const written = await cli(["emit", "--format", "megatron", "--params", "70B", "--tpp", "20", "--gpus", "8", "--allow-oom"]);
     expect(written.code).toBe(0);
     expect(written.out.startsWith("#!/usr/bin/env bash")).toBe(true);
-    expect(written.err).toMatch(/^lmplan: warning: memory: 134 GiB per GPU at micro-batch 1 exceeds the NVIDIA H100 SXM 80GB's 74\.5 GiB/m);
-    expect(written.err).toMatch(/^lmplan: warning: MFU 0\.337 assumed/m);
+    expect(written.err).toMatch(/^lmplan: warning: memory: no layout of these GPUs fits; the least memory found, \d+ GiB per GPU \(TP8\+SP · PP1 · DP1 \(ZeRO-1\) · micro-batch 1 × \d+ · recompute full\), exceeds the NVIDIA H100 SXM 80GB's 74\.5 GiB/m);
+    // the efficiency is the cited table's row nearest 70B in bf16 (Megatron-LM's 462B, MFU 0.47), not one number
+    expect(written.err).toMatch(/^lmplan: warning: compute efficiency u 0\.47 from NVIDIA\/Megatron-LM README\.md/m);
     // a plan that fits prints its warnings too, before the notes
     const ok = await cli(["emit", "--format", "torchtitan", "--params", "1B", "--tpp", "20"]);
     expect(ok.code).toBe(0);
@@ -488,7 +491,8 @@ describe("issue 10 regressions: emit says what the plan says", () => {
     }
     // re-split over enough GPUs, the saved plan fits and the stale memory warning is gone
     const saved = plan({ params: "70B", tpp: 20, gpus: 8 });
-    const resplit = emitPlan({ format: "hf", plan: JSON.parse(JSON.stringify(saved)), gpus: 72 }); // 1368 sequences = 19 × 72
+    // the layout search for 64 GPUs holds the plan's batch (TP 8 × PP 8 when dp must be 1)
+    const resplit = emitPlan({ format: "hf", plan: JSON.parse(JSON.stringify(saved)), gpus: 64 });
     expect(resplit.ok).toBe(true);
     if (resplit.ok) expect(resplit.value.warnings.map((w) => w.code)).not.toContain("memory");
   });

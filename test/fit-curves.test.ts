@@ -1,5 +1,5 @@
 // References: Luo et al., arXiv 2503.12811; thu-yao-01-luo/MultiPowerLaw @8da9f190 (src/config.py PARAMS,
-// src/evaluation.py, src/fitting.py); data in data/multipowerlaw_loss_curves (SCIENCE.md §7).
+// src/evaluation.py, src/fitting.py); data in data/multipowerlaw_loss_curves (docs/science.md §7).
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,7 +29,7 @@ describe("multi-power law with the published parameters", () => {
     ["constant_24000", 23936, 2.8172],
     ["cosine_24000", 23920, 2.7572],
     ["wsd_20000_24000", 23936, 2.7005],
-  ])("400M %s at step %d predicts %d (SCIENCE.md §7 golden)", (name, step, published) => {
+  ])("400M %s at step %d predicts %d (docs/science.md §7 golden)", (name, step, published) => {
     const c = load("400", name);
     expect(c.steps[c.steps.length - 1]).toBe(step);
     const pred = predictCurve(p, prepareSchedule(c.lrs), [step]);

@@ -1,7 +1,8 @@
 // Reference: Epoch AI's replication of Hoffmann App. D.2 (arXiv 2404.10102; epoch-research/analyzing-chinchilla),
 // plain Huber-sum fit with Hoffmann's grid and L-BFGS-B on data/chinchilla_svg_extracted_data.csv minus the
 // 5 highest-loss points: A 477.84, B 2143.86, E 1.8172, α 0.34731, β 0.36718, objective 0.00101827.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { chinchillaLoss } from "../src/laws/chinchilla-form.js";
 import { fitChinchilla, hoffmannGrid, type LossPoint } from "../src/fit/chinchilla.js";
@@ -97,7 +98,7 @@ describe("fit loss: synthetic recovery and bad input", () => {
 describe("multistart on worker threads", () => {
   it("gives exactly the serial result (runs the built worker from dist/)", async () => {
     // The worker runs compiled JS; `npm test` builds before vitest.
-    const { fitChinchillaParallel } = (await import(new URL("../dist/fit/pool.js", import.meta.url).href)) as typeof import("../src/fit/pool.js");
+    const { fitChinchillaParallel } = (await import(new URL("../dist/workers/fit-pool.js", import.meta.url).href)) as typeof import("../src/workers/fit-pool.js");
     const pts = chinchillaPoints().slice(0, 120);
     const starts = hoffmannGrid().filter((_, i) => i % 9 === 0);
     const serial = fitChinchilla(pts, starts);
@@ -118,5 +119,28 @@ describe("units in headers and cells", () => {
     ]);
     expect(t.ok).toBe(true);
     if (t.ok) expect(t.value.rows).toEqual([{ N: 1.3e9, D: 26e9, L: 2.9 }, { N: 0.125e9, D: 2.5e9, L: 3.4 }]);
+  });
+});
+
+describe("fit loss refuses data that cannot identify α and β (issue 15 item 5)", () => {
+  it("one (N, D) point, however many runs: refused in the library and by the CLI with exit 2, naming the counts", async () => {
+    // the issue's case: a μP sweep at one size "fitted" α = −0.026, β = −0.031 with exit 0
+    const pts: LossPoint[] = Array.from({ length: 12 }, (_, i) => ({ N: 1.1e8, D: 2.2e9, L: 3 + 0.01 * i }));
+    const r = fitLoss(pts, { dropHighest: 0, bootstrap: 0, seed: 1 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.received).toBe(JSON.stringify("1 distinct N, 1 distinct D in 12 run(s)"));
+    const { main } = await import("../src/cli/main.js");
+    const dir = mkdtempSync(`${tmpdir()}/lmplan-loss-`);
+    writeFileSync(`${dir}/one.csv`, `params,tokens,loss\n${pts.map((p) => `${p.N},${p.D},${p.L}`).join("\n")}\n`);
+    let err = "";
+    const code = await main(["fit", "loss", `${dir}/one.csv`], { out: () => {}, err: (s) => (err += s), readStdin: () => "" });
+    expect(code).toBe(2);
+    expect(err).toMatch(/points: expected runs at 2 or more distinct model sizes N and 2 or more distinct token counts D.*received "1 distinct N, 1 distinct D/);
+  });
+  it("several sizes at one token count is refused too (β is not identified)", () => {
+    const pts: LossPoint[] = [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9].map((N) => ({ N, D: 1e10, L: 2 + 400 / N ** 0.34 }));
+    const r = fitLoss(pts, { dropHighest: 0, bootstrap: 0, seed: 1 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0]?.received).toBe(JSON.stringify("6 distinct N, 1 distinct D in 6 run(s)"));
   });
 });

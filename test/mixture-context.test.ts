@@ -1,4 +1,4 @@
-// References: SCIENCE.md §9–§10 (SlimPajama/RedPajama dataset cards; SlimPajama-DC arXiv 2309.10818 [S];
+// References: docs/science.md §9–§10 (SlimPajama/RedPajama dataset cards; SlimPajama-DC arXiv 2309.10818 [S];
 // Muennighoff et al. arXiv 2305.16264; Press et al. arXiv 2108.12409; Al-Khateeb et al. arXiv 2310.13017;
 // BTLM-3B-8K arXiv 2309.11568 and its modelzoo configs).
 import fc from "fast-check";

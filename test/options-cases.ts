@@ -22,6 +22,7 @@ export interface OptionCase {
 
 const base = { params: "1.3B", tpp: "20" };
 const sources = [{ name: "web", tokens: 1e12, domain: "web" }];
+const wide = { tpp: "20", width: "1024", layers: "8" };
 
 export const OPTION_CASES: Record<PlanField, OptionCase> = {
   preset: { cli: "btlm-3b-8k", arrives: (p) => p.model.preset, expected: "btlm-3b-8k" },
@@ -69,4 +70,72 @@ export const OPTION_CASES: Record<PlanField, OptionCase> = {
   microBatch: { cli: "1", with: { ...base, gpus: "64" }, arrives: (p) => [p.batch.microBatchSeqs.value, p.batch.microBatchSeqs.source], expected: [1, "user"] },
   zeroStage: { cli: "1", with: base, arrives: (p) => p.memory.zeroStage, expected: 1 },
   recompute: { cli: "full", with: base, arrives: (p) => p.memory.recompute, expected: "full" },
+  // the layout options (src/plan/options/layout.ts): each pins the search or sets a memory/time convention
+  tp: { cli: "2", with: base, arrives: (p) => p.layout?.tp, expected: 2 },
+  pp: { cli: "2", with: base, arrives: (p) => p.layout?.pp, expected: 2 },
+  // vpp needs an even pipeline whose stages it divides: 24 layers over pp 4 = 6 per stage
+  vpp: { cli: "2", with: { tpp: "20", width: "2048", layers: "24", pp: "4" }, arrives: (p) => [p.layout?.pp, p.layout?.vpp], expected: [4, 2] },
+  cp: { cli: "2", with: base, arrives: (p) => p.layout?.cp, expected: 2 },
+  ep: { cli: "2", with: { tpp: "20", width: "1024", layers: "8", experts: "8", topK: "2" }, arrives: (p) => p.layout?.ep, expected: 2 },
+  dpShard: { cli: "4", with: base, arrives: (p) => [p.layout?.dpShard, p.layout?.zeroStage], expected: [4, 3] },
+  sequenceParallel: { cli: "false", with: { ...base, tp: "2" }, arrives: (p) => [p.layout?.tp, p.layout?.sequenceParallel], expected: [2, false] },
+  mainGrads: { cli: "bf16", with: base, arrives: (p) => p.layout?.mainGrads, expected: "bf16" },
+  // AdamW's m and v in bf16: 2 × 2 bytes per parameter (src/layout/memory.ts)
+  optimizerStates: { cli: "bf16", with: base, arrives: (p) => p.memory.components?.optimizerStates.derivation.includes("AdamW states 4 B/param"), expected: true },
+  // one pipeline stage holds the logits (the last): pp 1 so it is the stage reported
+  lossImpl: { cli: "unfused-fp32", with: { ...base, pp: "1" }, arrives: (p) => p.memory.components?.logits.derivation.includes("× 10 B × V"), expected: true },
+  memoryConvention: { cli: "megatron", with: base, arrives: (p) => p.memory.convention, expected: "megatron" },
+  // 2 GiB replaces the default 1 GiB + 5%
+  memoryReserve: { cli: "2", with: base, arrives: (p) => p.memory.components?.reserve.value, expected: 2 * 1024 ** 3 },
+  wholeNodes: { cli: "false", with: { ...base, days: "14d" }, arrives: (p) => p.hardware.numGpus.derivation.startsWith("⌈FLOPs / (deadline × peak × u)⌉"), expected: true },
+  // the efficiency row measured with torch.compile (TorchTitan Table 1, FSDP + torch.compile)
+  compile: { cli: "true", with: base, arrives: (p) => p.hardware.mfu.derivation.includes("tt-8b-fsdp-compile"), expected: true },
+  // deadline on the frontier (issue 16)
+  lossTarget: { cli: "2.3", with: { days: "14d" }, arrives: (p) => p.deadline?.lossTarget, expected: 2.3 },
+  deadlineBy: { cli: "frontier", with: { compute: "1e22", days: "14d" }, arrives: (p) => p.deadline !== undefined, expected: true },
+  maxGpus: { cli: "512", with: { lossTarget: "2.3", days: "30d" }, arrives: (p) => p.deadline?.maxGpus, expected: 512 },
+  bcrit: { cli: "4M@20B", with: { lossTarget: "2.3", days: "14d" }, arrives: (p) => p.deadline?.bcrit.title.startsWith("your B_crit 4M at D 20B"), expected: true },
+  // μP overrides (issue 15)
+  lr: { cli: "0.001", with: base, arrives: (p) => [p.optimizer.hiddenLr.value, p.optimizer.hiddenLr.source], expected: [0.001, "user"] },
+  warmupSteps: { cli: "2000", with: base, arrives: (p) => p.schedule.warmupSteps.value, expected: 2000 },
+  warmupTokens: { cli: "2B", with: { ...base, gpus: "8", batchSeqs: "512" }, arrives: (p) => p.schedule.warmupSteps.value, expected: Math.round(2e9 / (512 * 2048)) },
+  muBaseSpec: {
+    cli: "",
+    file: JSON.stringify({ lmplanMupBase: 1, base: { dModelBase: 256, lrBase: 0.004, initStdBase: 0.05, embeddingMultiplier: 10, outputLogitsAlpha: 1 } }),
+    json: { lmplanMupBase: 1, base: { dModelBase: 256, lrBase: 0.004, initStdBase: 0.05, embeddingMultiplier: 10, outputLogitsAlpha: 1 } },
+    with: base,
+    arrives: (p) => p.optimizer.baseLr.value,
+    expected: 0.004,
+  },
+  // architecture (issue 13)
+  arch: { cli: "llama3", with: base, arrives: (p) => [p.model.spec.vocabSize, p.model.spec.norm], expected: [129024, "rmsnorm"] }, // 128,256 padded to 1024 (Megatron)
+  heads: { cli: "16", with: wide, arrives: (p) => p.model.spec.numHeads, expected: 16 },
+  kvHeads: { cli: "2", with: wide, arrives: (p) => p.model.spec.numKvHeads, expected: 2 },
+  headDim: { cli: "64", with: base, arrives: (p) => p.model.spec.dModel / p.model.spec.numHeads, expected: 64 },
+  ffnSize: { cli: "3000", with: wide, arrives: (p) => p.model.spec.dFf, expected: 3000 },
+  ffn: { cli: "gelu", with: base, arrives: (p) => p.model.spec.ffnType, expected: "gelu" },
+  vocab: { cli: "32000", with: base, arrives: (p) => p.model.spec.vocabSize, expected: 32768 }, // padded to a multiple of 1024, with a warning
+  tiedEmbeddings: { cli: "false", json: false, with: base, arrives: (p) => p.model.spec.tiedEmbeddings, expected: false },
+  position: { cli: "rope", with: base, arrives: (p) => p.model.spec.position, expected: "rope" },
+  ropeTheta: { cli: "500000", with: { ...base, position: "rope" }, arrives: (p) => p.model.spec.ropeTheta, expected: 5e5 },
+  norm: { cli: "rmsnorm", with: base, arrives: (p) => p.model.spec.norm, expected: "rmsnorm" },
+  bias: { cli: "false", json: false, with: base, arrives: (p) => p.model.spec.bias, expected: false },
+  qkvBias: { cli: "true", json: true, with: { ...base, bias: "false" }, arrives: (p) => p.model.spec.qkvBias, expected: true },
+  qkNorm: { cli: "true", json: true, with: base, arrives: (p) => p.model.spec.qkNorm, expected: true },
+  experts: { cli: "8", with: { ...base, topK: "2" }, arrives: (p) => p.model.spec.moe?.numExperts, expected: 8 },
+  topK: { cli: "2", with: { ...base, experts: "8" }, arrives: (p) => p.model.spec.moe?.topK, expected: 2 },
+  sharedExperts: { cli: "1", with: { ...base, experts: "8", topK: "2" }, arrives: (p) => p.model.spec.moe?.numSharedExperts, expected: 1 },
+  expertFfnSize: { cli: "1024", with: { ...base, experts: "8", topK: "2" }, arrives: (p) => p.model.spec.moe?.dFfExpert, expected: 1024 },
+  denseLayers: { cli: "1", with: { ...base, experts: "8", topK: "2" }, arrives: (p) => p.model.spec.moe?.firstDenseLayers, expected: 1 },
+  capacityFactor: { cli: "1.25", with: { ...base, experts: "8", topK: "2" }, arrives: (p) => p.model.spec.moe?.capacityFactor, expected: 1.25 },
+  mlaKvRank: { cli: "256", with: { ...base, bias: "false" }, arrives: (p) => p.model.spec.mla?.kvLoraRank, expected: 256 },
+  mlaQRank: { cli: "512", with: { ...base, bias: "false", mlaKvRank: "256" }, arrives: (p) => p.model.spec.mla?.qLoraRank, expected: 512 },
+  mlaRopeHeadDim: { cli: "32", with: { ...base, bias: "false", mlaKvRank: "256" }, arrives: (p) => p.model.spec.mla?.qkRopeHeadDim, expected: 32 },
+  mlaNopeHeadDim: { cli: "64", with: { ...base, bias: "false", mlaKvRank: "256" }, arrives: (p) => p.model.spec.mla?.qkNopeHeadDim, expected: 64 },
+  mlaVHeadDim: { cli: "64", with: { ...base, bias: "false", mlaKvRank: "256" }, arrives: (p) => p.model.spec.mla?.vHeadDim, expected: 64 },
+  mtpModules: { cli: "1", with: base, arrives: (p) => p.model.spec.mtpModules, expected: 1 },
+  flopsConvention: { cli: "megatron", with: base, arrives: (p) => p.model.flopsPerToken.source, expected: "megatron-flops" },
+  tpDivisor: { cli: "16", with: base, arrives: (p) => p.model.spec.numHeads % 16, expected: 0 },
+  layersMultipleOf: { cli: "4", with: base, arrives: (p) => p.model.spec.numLayers % 4, expected: 0 },
+  makeVocabSizeDivisibleBy: { cli: "1024", with: { ...base, tpDivisor: "1" }, arrives: (p) => p.model.spec.vocabSize, expected: 51200 },
 };

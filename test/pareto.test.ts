@@ -270,14 +270,15 @@ describe("the realistic case: Chinchilla (Epoch) loss 2.1, the shipped Zhang et 
     const opt = optimumForLoss(EPOCH_PARAMS, 2.1);
     const cheapest = f.pareto[f.marks.cheapest] as FrontierPoint;
     const fastest = f.pareto[f.marks.fastest] as FrontierPoint;
-    expect(rel(cheapest.N, opt.N)).toBeLessThan(0.1);
+    // within the shape rule's step: heads in multiples of 8 put d_model on a coarser grid (measured 11.6%)
+    expect(rel(cheapest.N, opt.N)).toBeLessThan(0.15);
     expect(fastest.gpus).toBe(16384);
     expect(fastest.seconds).toBeLessThan(cheapest.seconds / 5);
     expect(f.warnings.map((w) => w.source)).toContain("zhang-bcrit");
     expect(f.warnings.find((w) => w.code === "extrapolation" && w.source === "zhang-bcrit")?.message).toMatch(/outside the calibration/);
   });
 
-  it("each marked point re-plans with lmplan's planner: same batch and GPUs, time within 1%, λ re-derived at its batch", () => {
+  it("each marked point re-plans with lmplan's planner: same batch and GPUs, time at least the frontier's (the plan adds the communication the frontier leaves out) and within 8%, λ re-derived at its batch", () => {
     const lambdas: number[] = [];
     for (const k of ["fastest", "knee", "cheapest"] as const) {
       const q = f.pareto[f.marks[k]] as FrontierPoint;
@@ -285,7 +286,10 @@ describe("the realistic case: Chinchilla (Epoch) loss 2.1, the shipped Zhang et 
       if (!p.ok) throw new Error(JSON.stringify(p.issues));
       expect(p.value.batch.globalBatchSeqs.value).toBe(q.batchSeqs);
       expect(p.value.hardware.numGpus.value).toBe(q.gpus);
-      expect(rel(p.value.hardware.seconds.value, q.seconds)).toBeLessThan(0.01);
+      // the frontier prices compute only; the point's plan (data parallel, as the frontier assumes) adds the
+      // exposed FSDP communication: measured up to 5.9%
+      expect(p.value.hardware.seconds.value).toBeGreaterThanOrEqual(q.seconds * (1 - 1e-9));
+      expect(rel(p.value.hardware.seconds.value, q.seconds)).toBeLessThan(0.08);
       expect(p.value.optimizer.weightDecay.source).toBe("power-lines-tau");
       lambdas.push(p.value.optimizer.weightDecay.value);
     }

@@ -1,5 +1,5 @@
 // lmplan track: a run against its plan. Synthetic runs follow the multi-power law with the published
-// 100M parameters (Luo et al., arXiv 2503.12811; SCIENCE.md §7) under the plan's own schedule, with
+// 100M parameters (Luo et al., arXiv 2503.12811; docs/science.md §7) under the plan's own schedule, with
 // ±0.2% noise; the drifting one rises 3% per 10% of training after 30% of it. The plan is lmplan's
 // own (125M parameters, 2.5B tokens, 8 × H100: 10,173 steps, linear decay to zero after 1,017 warmup steps).
 import { mkdtempSync, writeFileSync } from "node:fs";

@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import { DEVIATION_TOLERANCE, EMITTERS, emitPlan, commentText } from "../emit/index.js";
 import { fieldMeta, type PlanField } from "../plan/request.js";
-import { conflict } from "../errors.js";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { conflict, invalid } from "../errors.js";
 import { addPlanOptions, BadInput, planFieldsFromOptions, readRequest, requestFromOptions, type Io } from "./shared.js";
 
 export function registerEmit(program: Command, io: Io): void {
@@ -12,7 +14,9 @@ export function registerEmit(program: Command, io: Io): void {
     .requiredOption("--format <trainer>", `trainer format: ${EMITTERS.map((e) => e.id).join(", ")}`)
     .option("--plan <file>", "a plan from lmplan plan --json (- for stdin) instead of plan options, checked field by field; with --gpus, its batch is re-split over that many GPUs")
     .option("--strict", "refuse when the trainer cannot follow the plan's schedule within 1% of the peak LR, cannot express a setting of the plan, or the config holds a placeholder its before-you-launch list does not name")
-    .option("--allow-oom", "write the config even when the plan needs more memory per GPU than the accelerator has (emit refuses by default)");
+    .option("--allow-oom", "write the config even when the plan needs more memory per GPU than the accelerator has (emit refuses by default)")
+    .option("--out-dir <dir>", "write the config, and the files the trainer reads beside it (the Hugging Face model's config.json), into this folder instead of stdout; an existing file is refused unless --force")
+    .option("--force", "with --out-dir: overwrite existing files");
   addPlanOptions(emitCmd);
   emitCmd.action((opts: Record<string, unknown>) => {
     const fromFile = typeof opts.plan === "string";
@@ -34,7 +38,20 @@ export function registerEmit(program: Command, io: Io): void {
     const d = res.deviation;
     const pct = (x: number) => `${+(x * 100).toPrecision(3)}%`;
     const name = res.title.replace(/ \(.*\)$/, "");
-    io.out(res.text);
+    if (typeof opts.outDir === "string") {
+      const dir = opts.outDir;
+      const files = [{ fileName: res.fileName, text: res.text }, ...(res.extraFiles ?? [])];
+      mkdirSync(dir, { recursive: true });
+      for (const f of files) {
+        const path = join(dir, f.fileName);
+        if (existsSync(path) && opts.force !== true) throw new BadInput([invalid("outDir", "a folder without these files (or pass --force to overwrite them)", path)]);
+      }
+      for (const f of files) writeFileSync(join(dir, f.fileName), f.text);
+      io.err(`lmplan: wrote ${files.map((f) => join(dir, f.fileName)).join(", ")}\n`);
+    } else {
+      io.out(res.text);
+      for (const f of res.extraFiles ?? []) io.err(`lmplan: note: ${name} also reads ${f.fileName} beside the config; pass --out-dir to write it\n`);
+    }
     // the plan's text reaches the terminal without control characters (no ANSI escapes from a plan file)
     for (const w of res.warnings) io.err(`lmplan: warning: ${commentText(w.message)}\n`);
     for (const n of res.notes) io.err(`lmplan: note: ${commentText(n)}\n`);

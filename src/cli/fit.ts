@@ -2,7 +2,7 @@
  * `lmplan fit …`: read a sweep, fit a law, print it, and optionally write it to a fitted-laws file
  * that `lmplan plan --laws` reads.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { BadInput } from "./shared.js";
 import { existingFitted, readText, writeFitted, writePlot } from "./files.js";
@@ -10,8 +10,8 @@ import type { Row } from "./plot.js";
 import { invalid, type Result } from "../errors.js";
 import type { LossPoint } from "../fit/chinchilla.js";
 import { curveError, decayWarning, fitMultiPower, type CurveData, type CurveFitWarning } from "../fit/curves.js";
-import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, lossPoints, MAX_BOOTSTRAP, MAX_LOSS_POINTS, type LossFitReport } from "../fit/loss.js";
-import { fitChinchillaParallel } from "../fit/pool.js";
+import { dropHighestLoss, fitLoss, lossDataIssues, LOSS_COLUMNS, lossFitCurves, lossPoints, MAX_BOOTSTRAP, MAX_LOSS_POINTS, type LossFitReport } from "../fit/loss.js";
+import { fitChinchillaParallel } from "../workers/fit-pool.js";
 import { fitLrBatch, LR_BATCH_COLUMNS, tableBatchTokens, type LrBatchReport } from "../fit/lr-batch.js";
 import { fitTimescale, TIMESCALE_COLUMNS, type TimescaleReport } from "../fit/timescale.js";
 import { stepLaw } from "../laws/step-law.js";
@@ -30,6 +30,25 @@ import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
 import { cellNumber, detectFormat, parseColumnMap, readTable, type ColumnSpec, type Table } from "../io/table.js";
 import { formatCount, formatFlops, formatSig } from "../units/format.js";
 import type { Panel } from "./plot.js";
+import { spanOf, type FittedRange } from "../plan/fitted-laws.js";
+import { AXIS_LABELS, fitMup, stripSamples, type MupFitReport } from "../fit/mup.js";
+import { MUP_COLUMNS, MUP_META_COLUMNS, mupBaseFromFit, mupRunsFromTable, type BaseFromFit, type MupMeta } from "../fit/mup-base.js";
+import { findMupBase, MUP_BASES } from "../parameterization/bases.js";
+import { POWER_LINES_TAU, POWER_LINES_TAU_TERM } from "../laws/power-lines-tau.js";
+
+/** The range a law was fitted on, recorded in --out so plan --laws can warn outside it (issue 11 item 6). */
+function rangeOf(pts: readonly { N: number; D: number; batchTokens?: number }[]): FittedRange {
+  const r: FittedRange = {};
+  const N = spanOf(pts.map((p) => p.N));
+  const D = spanOf(pts.map((p) => p.D));
+  const TPP = spanOf(pts.map((p) => p.D / p.N));
+  const B = spanOf(pts.map((p) => p.batchTokens ?? NaN));
+  if (N) r.N = N;
+  if (D) r.D = D;
+  if (TPP) r.TPP = TPP;
+  if (B) r.batchTokens = B;
+  return r;
+}
 
 export interface FitIo {
   out: (s: string) => void;
@@ -278,6 +297,7 @@ export function renderLrBatch(r: LrBatchReport): string {
   const lines = [
     `lmplan fit lr-batch · Step Law's method (arXiv 2503.04715): runs within ${formatSig(r.threshold * 100, 3)}% of each group's best loss, least squares in logs`,
     `  ${r.numRuns} runs in ${r.groups.length} (N, D) groups; ${r.numNearOptimal} near-optimal runs fitted`,
+    ...(r.nKind === "dense" ? [] : [`  MoE grid: the law's N is ${r.nKind === "active" ? "active parameters (column Na)" : "total parameters (column N)"}; --moe-n ${r.nKind === "active" ? "total" : "active"} takes the other`]),
     "",
     `  η_opt = ${formatSig(Math.exp(L.lrIntercept), 4)} · N^${formatSig(L.lrExpN, 4)} · D^${formatSig(L.lrExpD, 4)}`,
     `      exponent of N ${formatSig(L.lrExpN, 4)}${ci("lrExpN")}   exponent of D ${formatSig(L.lrExpD, 4)}${ci("lrExpD")}`,
@@ -285,12 +305,13 @@ export function renderLrBatch(r: LrBatchReport): string {
     `      exponent of D ${formatSig(L.bsExpD, 4)}${ci("bsExpD")}`,
     `  Step Law as published: ${stepLaw.formula}`,
     "",
-    "  N        D         runs  near-opt  best η     fit η      fit/best  near-opt η range    best B    fit B",
+    `  ${r.nKind === "dense" ? "" : "N total  N active "}N        D         runs  near-opt  best η     fit η      fit/best  near-opt η range    best B    fit B`,
     ...r.groups.map(
       (g) =>
-        `  ${formatCount(g.N, 3).padEnd(8)} ${formatCount(g.D, 3).padEnd(9)} ${String(g.runs).padStart(4)}  ${String(g.nearOptimal).padStart(8)}  ${formatSig(g.bestLr, 3).padEnd(9)}  ${formatSig(g.predictedLr, 3).padEnd(9)}  ${formatSig(g.predictedLr / g.bestLr, 3).padStart(8)}  ${`${formatSig(g.lrRange[0], 3)}–${formatSig(g.lrRange[1], 3)}`.padEnd(18)}  ${formatCount(g.bestBatchTokens, 3).padEnd(8)}  ${formatCount(g.predictedBatchTokens, 3)}`,
+        `  ${r.nKind === "dense" ? "" : `${formatCount(g.Ntotal ?? g.N, 4).padEnd(8)} ${formatCount(g.Nactive ?? g.N, 3).padEnd(8)} `}${formatCount(g.N, 3).padEnd(8)} ${formatCount(g.D, 3).padEnd(9)} ${String(g.runs).padStart(4)}  ${String(g.nearOptimal).padStart(8)}  ${formatSig(g.bestLr, 3).padEnd(9)}  ${formatSig(g.predictedLr, 3).padEnd(9)}  ${formatSig(g.predictedLr / g.bestLr, 3).padStart(8)}  ${`${formatSig(g.lrRange[0], 3)}–${formatSig(g.lrRange[1], 3)}`.padEnd(18)}  ${formatCount(g.bestBatchTokens, 3).padEnd(8)}  ${formatCount(g.predictedBatchTokens, 3)}`,
     ),
   ];
+  if (r.warnings.length > 0) lines.push("", "WARNINGS", ...r.warnings.map((w) => `  ! ${w}`));
   return `${lines.join("\n")}\n`;
 }
 
@@ -299,7 +320,7 @@ export function renderTimescale(r: TimescaleReport): string {
     "lmplan fit timescale · Power Lines' method (arXiv 2505.13738): λ_opt per sweep → τ_opt = B/(η·λ_opt·D) → τ_opt = c·TPP^m",
     "",
     `  τ_opt = ${formatSig(r.coefficient, 4)} · TPP^${formatSig(r.exponent, 4)}${r.intervals ? `   c (${formatSig(r.intervals.coefficient[0], 3)}, ${formatSig(r.intervals.coefficient[1], 3)}), m (${formatSig(r.intervals.exponent[0], 3)}, ${formatSig(r.intervals.exponent[1], 3)})` : ""}`,
-    "  Power Lines as published: τ_opt = 1.084 · TPP^−0.527 [unverified]",
+    `  Power Lines as published: ${POWER_LINES_TAU_TERM} [unverified]`,
     "",
     "  N        D         TPP     batch     η          λ_opt      τ_opt",
     ...r.groups.map((g) => `  ${formatCount(g.N, 3).padEnd(8)} ${formatCount(g.D, 3).padEnd(9)} ${formatSig(g.TPP, 4).padEnd(7)} ${formatCount(g.batchTokens, 3).padEnd(9)} ${formatSig(g.lr, 3).padEnd(10)} ${formatSig(g.lambdaOpt, 3).padEnd(10)} ${formatSig(g.tauOpt, 3)}${g.atEdge ? "  (λ_opt at the edge of the sweep)" : ""}`),
@@ -323,7 +344,8 @@ function withCommonOptions(cmd: Command, o: { mapFields: string; plot: string; b
 }
 
 export function registerFit(program: Command, io: FitIo): void {
-  const fit = program.command("fit").description("fit the published laws to your own runs: loss, lr-batch, timescale, curves, bcrit");
+  const fit = program.command("fit").description("fit the published laws to your own runs: loss, lr-batch, timescale, curves, bcrit, mup");
+  registerFitMup(fit, io);
   withCommonOptions(
     fit
       .command("loss <file>")
@@ -348,6 +370,9 @@ export function registerFit(program: Command, io: FitIo): void {
       const points: LossPoint[] = lp.points;
       if (points.length > MAX_LOSS_POINTS) throw new FitInputError([invalid("points", `at most ${MAX_LOSS_POINTS} runs in one fit`, `${points.length} runs`)]);
       const { used } = dropHighestLoss(points, dropHighest);
+      // one model size or one token count identifies no exponent: refuse before the 4,500-start grid runs
+      const thin = lossDataIssues(used);
+      if (thin.length > 0) throw new FitInputError(thin);
       const gridFit = used.length >= 6 ? await fitChinchillaParallel(used) : undefined;
       const res = fitLoss(points, {
         dropHighest,
@@ -366,7 +391,7 @@ export function registerFit(program: Command, io: FitIo): void {
         ], io);
       }
       if (typeof o.out === "string") {
-        writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, source: file }, o.force === true);
+        writeFitted(o.out, "loss", { form: "chinchilla", params: r.fit.params, intervals: r.intervals, objective: r.fit.objective, numPoints: r.numPoints, fittedRange: rangeOf(dropHighestLoss(points, r.dropped.points.length).used), source: file }, o.force === true);
       }
       io.out(o.json ? `${JSON.stringify({ ...r, skippedRows: skipped }, null, 2)}\n` : renderLossFit(r, skipped));
     });
@@ -377,7 +402,8 @@ export function registerFit(program: Command, io: FitIo): void {
       .description("fit η_opt = c·N^a·D^b and B_opt = c·D^b to a grid of runs over (N, D, lr, batch) — Step Law's method")
       .option("--loss <column>", "the loss column to use (shorthand for --map loss=<column>)")
       .option("--seq-len <tokens>", "tokens per sequence, to turn a batch in sequences into tokens", "2048")
-      .option("--threshold <fraction>", "runs within this fraction of a group's best loss count as optimal (Step Law: 0.0025)", "0.0025"),
+      .option("--threshold <fraction>", "runs within this fraction of a group's best loss count as optimal (Step Law: 0.0025)", "0.0025")
+      .option("--moe-n <kind>", "MoE grids (a column Na of active parameters): the law's N is active (default) or total parameters"),
     { mapFields: 'N, D, lr, bs, batchTokens, loss; e.g. loss="smooth loss"', bootstrap: "1000", plot: "draw fitted vs best η and batch per group (log axes) to an SVG file" },
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const mapText = [o.map, typeof o.loss === "string" ? `loss=${o.loss}` : undefined].filter(Boolean).join(",");
@@ -389,8 +415,10 @@ export function registerFit(program: Command, io: FitIo): void {
       const threshold = cellNumber(o.threshold);
       if (!(threshold > 0 && threshold < 1)) throw new FitInputError([invalid("threshold", "a fraction in (0, 1)", o.threshold)]);
       const bt = batchTokensOf(table, seqLen);
-      const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, loss: r.loss as number }));
-      const res = fitLrBatch(runs, { threshold, bootstrap, seed, onProgress: progress(io, "bootstrap") });
+      const runs = table.rows.map((r, i) => ({ N: r.N as number, D: r.D as number, lr: r.lr as number, batchTokens: bt[i] as number, loss: r.loss as number, ...(r.Na !== undefined ? { Na: r.Na } : {}) }));
+      const moeN = o.moeN === undefined ? undefined : String(o.moeN);
+      if (moeN !== undefined && moeN !== "active" && moeN !== "total") throw new FitInputError([invalid("moeN", "active or total (which N an MoE grid's law takes)", moeN)]);
+      const res = fitLrBatch(runs, { threshold, bootstrap, seed, ...(moeN ? { nKind: moeN } : {}), onProgress: progress(io, "bootstrap") });
       if (!res.ok) throw new FitInputError(res.issues);
       if (typeof o.plot === "string") {
         const g = res.value.groups.map((x) => ({ bestLr: x.bestLr, predictedLr: x.predictedLr, bestBatchTokens: x.bestBatchTokens, predictedBatchTokens: x.predictedBatchTokens }));
@@ -403,7 +431,7 @@ export function registerFit(program: Command, io: FitIo): void {
           { title: "Batch: each group's best run (x) vs the fitted law (y), tokens", x: { label: "best batch", log: true }, y: { label: "fitted batch", log: true }, dots: { data: g, x: "bestBatchTokens", y: "predictedBatchTokens" }, lines: [{ data: lim("bestBatchTokens", "predictedBatchTokens"), x: "a", y: "b", stroke: "#999", dash: true }] },
         ], io);
       }
-      if (typeof o.out === "string") writeFitted(o.out, "lrBatch", { form: "step-law", law: res.value.law, intervals: res.value.intervals, source: file }, o.force === true);
+      if (typeof o.out === "string") writeFitted(o.out, "lrBatch", { form: "step-law", law: res.value.law, intervals: res.value.intervals, nKind: res.value.nKind, fittedRange: rangeOf(res.value.groups.map((g) => ({ N: g.N, D: g.D, batchTokens: g.bestBatchTokens }))), source: file }, o.force === true);
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderLrBatch(res.value) + (skipped.length > 0 ? `\nROWS NOT USED\n${skipped.map((x) => `  ${x}`).join("\n")}\n` : ""));
     });
 
@@ -427,11 +455,11 @@ export function registerFit(program: Command, io: FitIo): void {
         const tpps = res.value.groups.map((g) => g.TPP);
         const line = (c: number, m: number) => [Math.min(...tpps), Math.max(...tpps)].map((t) => ({ TPP: t, tau: c * t ** m }));
         await writePlot(o.plot, [
-          { title: "τ_opt vs tokens per parameter: sweeps (dots), your fit (red), Power Lines (dashed)", x: { label: "TPP", log: true }, y: { label: "τ_opt", log: true }, dots: { data: res.value.groups.map((g) => ({ TPP: g.TPP, tau: g.tauOpt })), x: "TPP", y: "tau" }, lines: [{ data: line(res.value.coefficient, res.value.exponent), x: "TPP", y: "tau" }, { data: line(1.084, -0.527), x: "TPP", y: "tau", stroke: "#999", dash: true }] },
+          { title: "τ_opt vs tokens per parameter: sweeps (dots), your fit (red), Power Lines (dashed)", x: { label: "TPP", log: true }, y: { label: "τ_opt", log: true }, dots: { data: res.value.groups.map((g) => ({ TPP: g.TPP, tau: g.tauOpt })), x: "TPP", y: "tau" }, lines: [{ data: line(res.value.coefficient, res.value.exponent), x: "TPP", y: "tau" }, { data: line(POWER_LINES_TAU.c, POWER_LINES_TAU.m), x: "TPP", y: "tau", stroke: "#999", dash: true }] },
           { title: "Residuals: log τ_opt − log fit", x: { label: "TPP", log: true }, y: { label: "log residual" }, dots: { data: res.value.groups.map((g) => ({ TPP: g.TPP, r: Math.log(g.tauOpt / (res.value.coefficient * g.TPP ** res.value.exponent)) })), x: "TPP", y: "r" }, rule: 0 },
         ], io);
       }
-      if (typeof o.out === "string") writeFitted(o.out, "timescale", { form: "power-lines", coefficient: res.value.coefficient, exponent: res.value.exponent, intervals: res.value.intervals, source: file }, o.force === true);
+      if (typeof o.out === "string") writeFitted(o.out, "timescale", { form: "power-lines", coefficient: res.value.coefficient, exponent: res.value.exponent, intervals: res.value.intervals, fittedRange: rangeOf(res.value.groups.map((g) => ({ N: g.N, D: g.D, batchTokens: g.batchTokens }))), source: file }, o.force === true);
       io.out(o.json ? `${JSON.stringify({ ...res.value, skippedRows: skipped }, null, 2)}\n` : renderTimescale(res.value));
     });
 
@@ -546,4 +574,116 @@ export function registerFit(program: Command, io: FitIo): void {
       if (warnings.length > 0) lines.push("", "WARNINGS", ...warnings.map((w) => `  ! ${w.message}`));
       io.out(`${lines.join("\n")}\n`);
     });
+}
+
+/** The text report of `lmplan fit mup`. */
+export function renderMup(r: MupFitReport, base: BaseFromFit | undefined, skipped: string[]): string {
+  const f = (x: number) => formatSig(x, 4);
+  const lines = [
+    "lmplan fit mup · parabolas in log space around the best runs, jointly where the grid allows (Power Lines' method, arXiv 2505.13738; μP practitioner's guide)",
+    `  ${r.numRuns} runs at ${r.groups.length} width(s); swept: ${r.axes.map((a) => AXIS_LABELS[a]).join(", ")}; ${r.bootstrap.resamples > 0 ? `95% residual-bootstrap intervals (${r.bootstrap.resamples} resamples, seed ${r.bootstrap.seed})` : "no intervals (--bootstrap 0)"}`,
+  ];
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  for (const g of r.groups) {
+    lines.push("", `WIDTH ${g.width === 1 ? "(one width)" : `d_model ${g.width}`} · ${g.runs} runs, ${g.points} grid points, best loss ${formatSig(g.bestLoss, 5)}`);
+    if (g.joint) lines.push(`  joint quadratic in ${g.joint.axes.map((a) => AXIS_LABELS[a]).join(", ")} over ${g.joint.points} points: ${g.joint.used ? `used (rms residual ${formatSig(g.joint.rmsResidual, 3)})` : `not used — ${g.joint.why}`}`);
+    lines.push("  axis     swept               best run   optimum    95% interval          method");
+    for (const a of g.axes) {
+      const iv = a.interval ? `${f(a.interval[0])} – ${f(a.interval[1])}${a.intervalOpen ? ` (open ${a.intervalOpen})` : ""}` : "—";
+      lines.push(`  ${a.label.padEnd(8)} ${`${f(a.values[0] as number)}…${f(a.values[a.values.length - 1] as number)} (${a.values.length})`.padEnd(19)} ${f(a.best).padEnd(10)} ${f(a.optimum).padEnd(10)} ${iv.padEnd(21)} ${a.method}${a.atEdge ? `  ! at the ${a.atEdge} edge of the sweep` : ""}${a.note ? `  (${a.note})` : ""}`);
+    }
+  }
+  if (r.transfer && r.transfer.length > 0) {
+    lines.push("", "TRANSFER ACROSS WIDTHS (does the optimum move with width? under μP it should not)");
+    for (const t of r.transfer) lines.push(`  ${t.label}: ${t.verdict.toUpperCase()} — ${t.evidence}`);
+  }
+  if (base) {
+    const b = base.base;
+    lines.push("", "μP BASE (what --out writes; plan --laws uses it)", `  d_base ${b.dModelBase}${b.numLayersBase !== undefined ? `, depth ${b.numLayersBase}` : ""} · η_base ${f(b.lrBase)} · σ_base ${f(b.initStdBase)} · m_emb ${f(b.embeddingMultiplier)} · α_out ${f(b.outputLogitsAlpha)}${b.beta2 !== undefined ? ` · β2 ${b.beta2}` : ""}${b.eps !== undefined ? ` · ε ${b.eps}` : ""}`);
+    const t = b.tunedAt;
+    if (t) lines.push(`  tuned at${t.tpp !== undefined ? ` ${formatSig(t.tpp, 4)} tokens/param` : ""}${t.batchTokens !== undefined ? `, batch ${formatCount(t.batchTokens, 4)} tokens` : ""}${t.tau !== undefined ? `, τ ${formatSig(t.tau, 3)}` : ""}`);
+    for (const n of base.notes) lines.push(`  note: ${n}`);
+  }
+  if (skipped.length > 0) lines.push("", "ROWS NOT USED", ...skipped.map((x) => `  ${x}`));
+  const warns = [...r.warnings.map((w) => w.message), ...(base?.issues ?? []).map((i) => `${i.path.join(".")}: ${i.expected}, ${i.received}`)];
+  if (warns.length > 0) lines.push("", "WARNINGS", ...warns.map((w) => `  ! ${w}`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** `lmplan fit mup <manifest>`: the μP base from a proxy sweep, written to a fitted-laws file for plan --laws. */
+function registerFitMup(fit: Command, io: FitIo): void {
+  withCommonOptions(
+    fit
+      .command("mup <file>")
+      .description("find the optimal μP base (η_base, σ_base, m_emb, α_out, λ) from a proxy sweep — the manifest lmplan sweep writes, with losses filled in — and test transfer across widths")
+      .option("--base-out <file>", "also write the base as a μP base file (plan --mu-base-file)")
+      .option("--fallback-base <id>", `take values the table does not hold from this built-in base: ${MUP_BASES.map((b) => b.id).join(", ")}`, "btlm"),
+    { mapFields: "width, lrBase, lr, initStd, embMult, outputAlpha, weightDecay, loss", bootstrap: "1000", plot: "draw each axis's slice through the best run with its parabola, optimum and interval (log x) to an SVG file" },
+  ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
+    const bootstrap = bootstrapOf(o.bootstrap ?? "1000");
+    const seed = seedOf(o.seed);
+    const fallback = findMupBase(String(o.fallbackBase ?? "btlm"));
+    if (!fallback) throw new FitInputError([invalid("fallbackBase", `one of ${MUP_BASES.map((b) => b.id).join(", ")}`, o.fallbackBase)]);
+    if (typeof o.out === "string") existingFitted(o.out, o.force === true);
+    const { table, skipped } = load(file, MUP_COLUMNS, o.map as string | undefined, o.skipBadRows === true, io);
+    // what the proxy was trained at: read best-effort from the same file, aligned by line
+    // (stdin is read once, by load: a sweep piped in has no meta)
+    const metaText = file === "-" ? "" : readInput(file, io);
+    const metaTable = readTable(metaText, detectFormat(file, metaText), MUP_META_COLUMNS);
+    const metaByLine = new Map<number, Record<string, number>>();
+    if (metaTable.ok) metaTable.value.rows.forEach((row, i) => metaByLine.set(metaTable.value.lines[i] as number, row));
+    const meta: MupMeta = table.lines.map((l) => metaByLine.get(l) ?? {});
+    const { runs, notes } = mupRunsFromTable(table, meta);
+    const res = fitMup(runs, { bootstrap, seed });
+    if (!res.ok) throw new FitInputError(res.issues);
+    res.value.notes.unshift(...notes);
+    const b = mupBaseFromFit(res.value, runs, meta, fallback, file);
+    if (!b.ok) throw new FitInputError(b.issues);
+    if (typeof o.plot === "string") {
+      const panels: Panel[] = [];
+      for (const g of res.value.groups) {
+        for (const a of g.axes) {
+          const dots = a.slice.map((s) => ({ x: s.x, loss: s.loss }));
+          const curve: Row[] = [];
+          if (a.parabola) {
+            const p = a.parabola;
+            const [lo, hi] = [Math.min(...a.slice.map((s) => s.x)), Math.max(...a.slice.map((s) => s.x))];
+            for (let i = 0; i <= 40; i++) {
+              const x = lo * (hi / lo) ** (i / 40);
+              const u = Math.log(x / p.center) / p.scale;
+              curve.push({ x, loss: p.c + p.g * u + 0.5 * p.h * u * u });
+            }
+          }
+          const y0 = Math.min(...dots.map((d) => d.loss));
+          const marks = [{ x: a.optimum, loss: y0 }, ...(a.interval ? [{ x: a.interval[0], loss: y0 }, { x: a.interval[1], loss: y0 }] : [])];
+          panels.push({ title: `${g.width === 1 ? "" : `d=${g.width}: `}${a.label} through the best run — parabola, optimum ${formatSig(a.optimum, 3)}${a.interval ? ` (${formatSig(a.interval[0], 3)}–${formatSig(a.interval[1], 3)})` : ""}${a.atEdge ? `, at the ${a.atEdge} edge` : ""}`, x: { label: a.label, log: true }, y: { label: "loss" }, dots: { data: dots, x: "x", y: "loss" }, marks: { data: marks, x: "x", y: "loss" }, lines: curve.length > 0 ? [{ data: curve, x: "x", y: "loss", stroke: "#d62728" }] : [] });
+        }
+      }
+      await writePlot(o.plot, panels, io);
+    }
+    const fittedRange = { width: [Math.min(...runs.map((r) => r.width)), Math.max(...runs.map((r) => r.width))] as [number, number], ...(b.value.base.tunedAt?.tpp !== undefined ? { TPP: [b.value.base.tunedAt.tpp, b.value.base.tunedAt.tpp] as [number, number] } : {}) };
+    const verdicts = (res.value.transfer ?? []).map((t) => ({ axis: t.axis, verdict: t.verdict, slope: t.slope, slopeInterval: t.slopeInterval }));
+    const lawEntry = { ...b.value.base, source: { file, fittedRange, transfer: verdicts, edge: b.value.issues.map((i) => i.path.join(".")) } };
+    if (typeof o.out === "string") writeFitted(o.out, "mup", lawEntry, o.force === true);
+    if (typeof o.baseOut === "string") writeBaseFile(o.baseOut, { lmplanMupBase: 1, base: lawEntry }, o.force === true);
+    io.out(o.json ? `${JSON.stringify({ ...stripSamples(res.value), base: b.value.base, baseNotes: b.value.notes, skippedRows: skipped }, null, 2)}\n` : renderMup(res.value, b.value, skipped));
+  });
+}
+
+/** A μP base file (--base-out): a new file, an earlier base file, or anything with --force. */
+function writeBaseFile(path: string, doc: unknown, force: boolean): void {
+  let prev: string | undefined;
+  try {
+    prev = readFileSync(path, "utf8");
+  } catch {
+    prev = undefined;
+  }
+  if (prev !== undefined && !force && !/"lmplanMupBase"\s*:\s*1/.test(prev.slice(0, 200))) {
+    throw new FitInputError([invalid("baseOut", "a new file or a μP base file lmplan wrote (pass --force to replace another file)", path)]);
+  }
+  try {
+    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  } catch (e) {
+    throw new FitInputError([invalid("baseOut", "a writable file path", `${path} (${(e as NodeJS.ErrnoException).code ?? "unwritable"})`)]);
+  }
 }

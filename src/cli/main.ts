@@ -8,7 +8,6 @@ import { formatIssue, invalid, LmplanError } from "../errors.js";
 import { FS_WHAT } from "./fs-errors.js";
 import { addPlanOptions, BadInput, requestFromOptions, VerifyFailed, type Io } from "./shared.js";
 import { LAWS } from "../laws/index.js";
-import { planSafe } from "../plan/plan.js";
 import { REFERENCES } from "../references.js";
 import { renderLaw, renderLawList, renderPlan, renderVerify } from "./render.js";
 
@@ -53,12 +52,15 @@ Examples:
   lmplan plan --params 3B --tokens 627B --gpu h100 --gpus 256
   lmplan plan --compute 3e22 --gpu h100 --gpus 64 --explain
   lmplan plan --params 1.3B --tpp 100 --json
-  lmplan plan --gpus 128 --gpu h200 --days 14d`,
+  lmplan plan --gpus 128 --gpu h200 --days 14d
+  lmplan plan --loss-target 2.1 --days 12h`,
   );
-  planCmd.action((opts: Record<string, unknown>) => {
-    const r = planSafe(requestFromOptions(opts, io));
+  planCmd.action(async (opts: Record<string, unknown>) => {
+    // the frontier is loaded only when a plan asks for it (--loss-target); a plain plan is planSafe's
+    const { planWithDeadline, renderDeadline } = await import("../plan/deadline.js");
+    const r = planWithDeadline(requestFromOptions(opts, io));
     if (!r.ok) throw new BadInput(r.issues);
-    io.out(opts.json ? `${JSON.stringify(r.value, null, 2)}\n` : renderPlan(r.value, { explain: opts.explain === true }));
+    io.out(opts.json ? `${JSON.stringify(r.value, null, 2)}\n` : renderPlan(r.value, { explain: opts.explain === true }) + (r.value.deadline ? `\n${renderDeadline(r.value.deadline)}` : ""));
   });
 
   program
@@ -87,7 +89,7 @@ Examples:
   return program;
 }
 
-const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve", "pareto", "track"];
+const COMMANDS = ["plan", "verify", "laws", "fit", "data", "context", "emit", "sweep", "serve", "pareto", "track", "layout"];
 
 /** Run the CLI; returns the exit code instead of exiting so tests can call it in-process. */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -95,7 +97,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   // Commands whose code is heavy (CSV parsing, YAML/TOML writers, fitters) load only when run; --help
   // and an unknown command register all of them so help and suggestions are complete.
   const first = argv.find((a) => !a.startsWith("-"));
-  const all = first === undefined || !COMMANDS.includes(first);
+  // --version answers from package.json alone: no command's code is loaded for it
+  const versionOnly = argv.length > 0 && argv.every((a) => a === "--version" || a === "-v");
+  const all = !versionOnly && (first === undefined || !COMMANDS.includes(first));
   if (all || first === "fit") (await import("./fit.js")).registerFit(program, { ...io, isTTY: io.isTTY === true });
   if (all || first === "data" || first === "context") (await import("./data.js")).registerData(program, io);
   if (all || first === "emit") (await import("./emit.js")).registerEmit(program, io);
@@ -103,6 +107,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (all || first === "serve") (await import("./serve.js")).registerServe(program, io);
   if (all || first === "pareto" || first === "fit") (await import("./pareto.js")).registerPareto(program, io);
   if (all || first === "track") (await import("./track.js")).registerTrack(program, io);
+  if (all || first === "layout") (await import("./layout.js")).registerLayout(program, io);
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT_OK;

@@ -3,43 +3,28 @@
  * batch from steps-to-target runs). Thin: parse flags → src/fit/bcrit.ts, src/plan/pareto.ts → text.
  */
 import type { Command } from "commander";
-import * as z from "zod";
 import { conflict, invalid, missing, type Issue } from "../errors.js";
-import { BCRIT_DEFINITION, fitBcrit, MAX_BCRIT_RUNS, stepsAt, type BatchRun, type BcritReport } from "../fit/bcrit.js";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { BCRIT_DEFINITION, fitBcrit, MAX_BCRIT_CURVES, MAX_BCRIT_RUNS, runsFromCurves, stepsAt, type BatchCurve, type BatchRun, type BcritReport } from "../fit/bcrit.js";
 import { MAX_BOOTSTRAP } from "../fit/random.js";
-import { acceleratorNames, findAccelerator } from "../hardware/catalog.js";
+import { acceleratorNames } from "../hardware/catalog.js";
 import { DEFAULT_MFU } from "../hardware/time.js";
-import { ZHANG_BCRIT, zhangBcrit } from "../laws/bcrit-zhang.js";
-import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
-import type { ChinchillaParams } from "../laws/chinchilla-form.js";
-import { HOFFMANN_PARAMS } from "../laws/chinchilla-hoffmann.js";
-import { powerLinesBcrit } from "../laws/power-lines-bcrit.js";
 import type { Warning } from "../laws/types.js";
 import { RANGES, type Range } from "../io/ranges.js";
-import { cellNumber, detectFormat, parseColumnMap, readTable, type ColumnSpec } from "../io/table.js";
+import { cellNumber, detectFormat, parseColumnMap, readRecords, readTable, tableFromRecords, type ColumnSpec } from "../io/table.js";
+import { MAX_SMOOTH, smoothLoss } from "../io/curves.js";
+import { readSource } from "../io/logs/files.js";
+import { readRunFiles } from "../io/logs/read.js";
+import { roleSeries } from "../io/logs/align.js";
 import { parseJson } from "../json.js";
-import {
-  cheapestWithin,
-  DEFAULT_BATCHES,
-  DEFAULT_MAX_BATCH_OVER_CRIT,
-  DEFAULT_MAX_GPUS,
-  DEFAULT_SIZES,
-  MAX_GRID,
-  paretoFrontier,
-  planPoint,
-  pointRequest,
-  type BcritCalibration,
-  type Frontier,
-  type FrontierPoint,
-  type Mark,
-} from "../plan/pareto.js";
-import { FittedLawsSchema } from "../plan/request.js";
+import { DEFAULT_BATCHES, DEFAULT_MAX_BATCH_OVER_CRIT, DEFAULT_MAX_GPUS, DEFAULT_SIZES, MAX_GRID, pointRequest, type Frontier, type FrontierPoint, type Mark } from "../plan/pareto.js";
+import { markNames, paretoDocument, paretoFromRequest, planOfPoint, ZHANG_CALIBRATION } from "../plan/pareto-request.js";
 import type { Plan } from "../plan/types.js";
 import { formatCount, formatDuration, formatFlops, formatSig, formatUsd } from "../units/format.js";
-import { parseCount, parseDuration, parseGpuSpec, parsePrice } from "../units/parse.js";
 import { BadInput, type Io } from "./shared.js";
 import { existingFitted, readText, writeFitted, writePlot } from "./files.js";
 import type { Panel, Row } from "./plot.js";
+import { POWER_LINES_BCRIT_TERM } from "../laws/power-lines-bcrit.js";
 
 const s4 = (x: number) => formatSig(x, 4);
 const s3 = (x: number) => formatSig(x, 3);
@@ -137,7 +122,7 @@ export function renderBcrit(r: BcritReport, seqLens: Map<string, number | undefi
     const l = r.law;
     out.push(
       `  B_crit = ${s4(l.coefficient)} · D^${s4(l.exponent)} tokens   (D = E_min; R² ${formatSig(l.r2, 4)}${l.intervals ? `; exponent 95% CI ${s3(l.intervals.exponent[0])}–${s3(l.intervals.exponent[1])}, coefficient ${s3(l.intervals.coefficient[0])}–${s3(l.intervals.coefficient[1])}` : ""})`,
-      `  fitted on D ${formatCount((r.fitRangeD as [number, number])[0], 3)} … ${formatCount((r.fitRangeD as [number, number])[1], 3)} tokens; Power Lines (arXiv 2505.13738) reports B_crit ∝ D^0.462 [unverified, coefficient not published]`,
+      `  fitted on D ${formatCount((r.fitRangeD as [number, number])[0], 3)} … ${formatCount((r.fitRangeD as [number, number])[1], 3)} tokens; Power Lines (arXiv 2505.13738) reports B_crit ∝ ${POWER_LINES_BCRIT_TERM} [unverified, coefficient not published]`,
     );
   }
   if (r.withN) {
@@ -148,6 +133,83 @@ export function renderBcrit(r: BcritReport, seqLens: Map<string, number | undefi
   if (r.notes.length > 0) out.push("", "NOTES", ...r.notes.map((n) => `  ${n}`));
   if (skipped.length > 0) out.push("", "ROWS NOT USED", ...skipped.map((s) => `  ${s}`));
   return `${out.join("\n")}\n`;
+}
+
+/** The manifest's column naming each curve's log file or run directory. */
+const CURVE_FILE_ALIASES = ["file", "curve", "path", "log", "logs", "run"];
+
+/** A run's loss series (training, or evaluation with evalLoss): logged steps and losses, ascending. */
+export type LossCurveReader = (path: string, evalLoss: boolean) => { ok: true; value: { steps: number[]; loss: number[]; tag: string } } | { ok: false; issues: Issue[] };
+
+/** The logs readers (src/io/logs/): any format `lmplan fit curves` and `track` read, one run per path. */
+export const readLossCurve: LossCurveReader = (path, evalLoss) => {
+  const src = readSource(path);
+  if (!src.ok) return src;
+  const run = readRunFiles(src.value);
+  if (!run.ok) return run;
+  const role = evalLoss ? "evalLoss" : "loss";
+  const s = roleSeries(run.value, role);
+  if (!s) return { ok: false, issues: [missing([path, role], `a ${evalLoss ? "evaluation" : "training"}-loss series among the run's tags (${[...run.value.series.keys()].slice(0, 10).join(", ") || "none"})`)] };
+  return { ok: true, value: { steps: s.step, loss: s.value, tag: s.choice.tag } };
+};
+
+/**
+ * A manifest of loss curves → runs: each row names a curve (its file or run directory, relative to the
+ * manifest), its batch and its target; the steps are the curve's first crossing of the target
+ * (runsFromCurves, src/fit/bcrit.ts). A curve that never crosses is refused, naming it.
+ */
+export function bcritCurveRuns(text: string, file: string, mapText: string | undefined, seqLenFlag: number | undefined, o: { smooth?: number; evalLoss: boolean }, read: LossCurveReader): { runs: BatchRun[]; skipped: string[]; seqLens: Map<string, number | undefined>; notes: string[] } {
+  const map = parseColumnMap(mapText);
+  if (!map.ok) throw new BadInput(map.issues);
+  const set = readRecords(text, detectFormat(file, text));
+  if (!set.ok) throw new BadInput(set.issues);
+  const wanted = (map.value.file ?? "").toLowerCase();
+  const fi = set.value.fields.findIndex((f) => (wanted ? f.trim().toLowerCase() === wanted : CURVE_FILE_ALIASES.includes(f.trim().toLowerCase())));
+  if (fi < 0) throw new BadInput([missing(["file"], `a column naming each curve's log file or run directory ("${CURVE_FILE_ALIASES.join('", "')}"); or --map file=…`)]);
+  const { file: _file, ...numericMap } = map.value;
+  const columns = BCRIT_COLUMNS.filter((c) => c.key !== "steps" && c.key !== "tokens");
+  const t = tableFromRecords(set.value, columns, numericMap);
+  if (!t.ok) throw new BadInput(t.issues);
+  const h = t.value.headers;
+  const head: Issue[] = [];
+  if (h.target === undefined) head.push(missing(["target"], 'a target-loss column ("target_loss") — the loss each curve is timed to'));
+  if (h.bs === undefined && h.batchTokens === undefined) head.push(missing(["bs"], 'a batch column: "batch_seqs" (sequences, with seq_len or --seq-len) or "batch_tokens"'));
+  if (h.seqLen !== undefined && seqLenFlag !== undefined) head.push(conflict(["seqLen"], `the file has a sequence-length column ("${h.seqLen}") and --seq-len ${seqLenFlag} was given; give one`));
+  if (t.value.rejected.length > 0) head.push(...t.value.rejected.map((r) => r.issue));
+  if (head.length > 0) throw new BadInput(head);
+  const byLine = new Map(set.value.records.map((r) => [r.line, r]));
+  const base = dirname(file);
+  const curves: BatchCurve[] = [];
+  const seqLens = new Map<string, number | undefined>();
+  const issues: Issue[] = [];
+  const tags = new Set<string>();
+  if (t.value.rows.length > MAX_BCRIT_CURVES) throw new BadInput([invalid("file", `at most ${MAX_BCRIT_CURVES} curves`, `${t.value.rows.length} rows`)]);
+  t.value.rows.forEach((r, i) => {
+    const line = t.value.lines[i] as number;
+    const cell = String(byLine.get(line)?.cells[fi] ?? "").trim();
+    if (cell === "") {
+      issues.push(invalid([`line ${line}`, "file"], "a log file or run directory", "an empty cell"));
+      return;
+    }
+    const path = isAbsolute(cell) ? cell : resolve(base, cell);
+    const c = read(path, o.evalLoss);
+    if (!c.ok) {
+      issues.push(...c.issues.map((x) => ({ ...x, path: [`line ${line}`, ...x.path] })));
+      return;
+    }
+    tags.add(c.value.tag);
+    const seqLen = r.seqLen ?? seqLenFlag ?? 2048;
+    const group = groupLabel(r.N, r.target);
+    const prevLen = seqLens.get(group);
+    seqLens.set(group, seqLens.has(group) && prevLen !== seqLen ? undefined : seqLen);
+    const loss = o.smooth !== undefined && o.smooth > 1 ? smoothLoss({ name: cell, lrs: new Float64Array(0), steps: Int32Array.from(c.value.steps), loss: Float64Array.from(c.value.loss) }, o.smooth).loss : c.value.loss;
+    curves.push({ group, ...(r.N !== undefined ? { N: r.N } : {}), targetLoss: r.target as number, batchTokens: r.batchTokens ?? (r.bs as number) * seqLen, steps: c.value.steps, loss, name: `line ${line} (${cell})`, line });
+  });
+  if (issues.length > 0) throw new BadInput(issues);
+  const runs = runsFromCurves(curves);
+  if (!runs.ok) throw new BadInput(runs.issues);
+  const notes = [...runs.value.notes, `loss series read: ${[...tags].map((x) => `"${x}"`).join(", ")}${o.smooth !== undefined && o.smooth > 1 ? `; each averaged over a centred window of ${o.smooth} logged points first` : ""}`];
+  return { runs: runs.value.runs, skipped: [], seqLens, notes };
 }
 
 /** Register `bcrit` on the `fit` command (src/cli/fit.ts owns `fit`; this adds one subcommand). */
@@ -161,21 +223,30 @@ export function registerFitBcrit(fit: Command, io: Io): void {
     .option("--bootstrap <n>", "residual-bootstrap resamples for 95% intervals (0 for none)", "1000")
     .option("--seed <n>", "bootstrap seed", "1")
     .option("--skip-bad-rows", "fit without unusable rows (they are listed) instead of stopping")
+    .option("--curves", "the file lists whole loss curves, one per run (columns: file — a log file or run directory lmplan reads —, batch_seqs or batch_tokens, target_loss, and N, seq_len): the steps to each target are the first crossing, interpolated linearly between logged steps")
+    .option("--smooth <n>", "with --curves: average each loss over a centred window of n logged points before finding the crossing (odd n; a noisy per-step log crosses early otherwise)")
+    .option("--eval-loss", "with --curves: read the evaluation loss instead of the training loss")
     .option("--json", "print the fit as JSON")
     .option("--out <file>", "write (or add to) a fitted-laws file for lmplan pareto --laws; another existing file is refused unless --force")
     .option("--force", "let --out replace an existing file that is not an lmplan fitted-laws file")
     .option("--plot <file.svg>", "draw steps vs batch per group with the fits, and B_crit vs D with the law (log axes), to an SVG file")
-    .addHelpText("after", "\nExample:\n  lmplan fit bcrit data/critical_batch/zhang2024_steps_to_target.csv --with-n --out fitted.json")
+    .addHelpText("after", "\nExamples:\n  lmplan fit bcrit data/critical_batch/zhang2024_steps_to_target.csv --with-n --out fitted.json\n  lmplan fit bcrit curves.csv --curves --smooth 21   (curves.csv: file,batch_seqs,target_loss,N)")
     .action(async (file: string, o: Record<string, string | boolean | undefined>) => {
       const bootstrap = wholeIn("bootstrap", o.bootstrap, 1000, 0, MAX_BOOTSTRAP, "a whole number of resamples");
       const seed = wholeIn("seed", o.seed, 1, 0, 2 ** 32 - 1, "a whole-number seed");
       const seqLenFlag = o.seqLen === undefined ? undefined : wholeIn("seqLen", o.seqLen, 2048, 1, 1e7, "a whole number of tokens");
       if (typeof o.out === "string") existingFitted(o.out, o.force === true);
+      const smooth = o.smooth === undefined ? undefined : wholeIn("smooth", o.smooth, 1, 1, MAX_SMOOTH, "an odd whole number of logged points");
+      if (smooth !== undefined && smooth % 2 === 0) throw new BadInput([invalid("smooth", `an odd whole number of logged points 1 … ${MAX_SMOOTH}`, o.smooth)]);
+      if (o.curves !== true && (smooth !== undefined || o.evalLoss === true)) throw new BadInput([missing(["curves"], `--${smooth !== undefined ? "smooth" : "eval-loss"} reads loss curves: add --curves (the file then lists one curve per run)`)]);
       const text = readText(file, io, "file", "a readable CSV or JSONL file");
-      const { runs, skipped, seqLens } = bcritRuns(text, file, o.map as string | undefined, seqLenFlag, o.skipBadRows === true);
+      const { runs, skipped, seqLens, notes } = o.curves === true
+        ? bcritCurveRuns(text, file, o.map as string | undefined, seqLenFlag, { ...(smooth !== undefined ? { smooth } : {}), evalLoss: o.evalLoss === true }, readLossCurve)
+        : { ...bcritRuns(text, file, o.map as string | undefined, seqLenFlag, o.skipBadRows === true), notes: [] as string[] };
       const res = fitBcrit(runs, { bootstrap, seed, withN: o.withN === true });
       if (!res.ok) throw new BadInput(res.issues);
       const r = res.value;
+      r.notes.unshift(...notes);
       if (typeof o.plot === "string") {
         const series = r.groups.map((g) => g.key);
         const dots: Row[] = r.groups.flatMap((g) => g.points.map((p) => ({ B: p.batchTokens, S: p.steps, group: g.key })));
@@ -215,40 +286,11 @@ export function registerFitBcrit(fit: Command, io: Io): void {
 
 // ---- lmplan pareto -----------------------------------------------------------------------------
 
-/** The `bcrit` entry `lmplan fit bcrit --out` writes. */
-const FittedBcritSchema = z.object({
-  form: z.literal("mccandlish-power-law"),
-  D: z.literal("Emin"),
-  coefficient: z.number().positive().refine(Number.isFinite),
-  exponent: z.number().gt(0).lt(1),
-  fitRangeD: z.tuple([z.number().positive(), z.number().positive()]).optional(),
-  source: z.unknown().optional(),
-}).passthrough();
+/** The shipped calibration (src/plan/pareto-request.ts), re-exported for the tests and the bench. */
+export { ZHANG_CALIBRATION };
 
-const LOSS_LAWS: Record<string, ChinchillaParams> = { "chinchilla-epoch": EPOCH_PARAMS, "chinchilla-hoffmann": HOFFMANN_PARAMS };
-
-/** Most Pareto points `--json` re-plans (about 1 ms each). */
-const MAX_JSON_PLANS = 500;
-
-export const ZHANG_CALIBRATION: BcritCalibration = {
-  id: zhangBcrit.id,
-  title: "lmplan's fit of Zhang et al. 2024's steps-to-target runs",
-  coefficient: ZHANG_BCRIT.coefficient,
-  exponent: ZHANG_BCRIT.exponent,
-  fitRangeD: ZHANG_BCRIT.fitRangeD,
-  verified: false,
-  caveats: [
-    "the shipped B_crit calibration comes from 85M–1.2B models on 512-token sequences with C4 validation targets, constant LR and weight averaging (arXiv 2410.21676); B_crit in tokens is assumed to carry over to your sequence length, data and schedule — fit your own with lmplan fit bcrit",
-  ],
-};
-
-interface LawsFile {
-  loss?: ChinchillaParams;
-  bcrit?: BcritCalibration;
-  raw: Record<string, unknown>;
-}
-
-function readLaws(path: string, io: Io): LawsFile {
+/** The `laws` of a fitted-laws file, for the request's fittedLaws field (checked by the request schema). */
+function readLawsFile(path: string, io: Io): unknown {
   const text = readText(path, io, "laws", "a readable fitted-laws file (lmplan fit … --out)");
   const parsed = parseJson(text, "laws");
   if (!parsed.ok) throw new BadInput(parsed.issues);
@@ -256,55 +298,11 @@ function readLaws(path: string, io: Io): LawsFile {
   if (doc === null || typeof doc !== "object" || doc.lmplanFitVersion !== 1 || typeof doc.laws !== "object" || doc.laws === null || Array.isArray(doc.laws)) {
     throw new BadInput([invalid("laws", "a fitted-laws file written by lmplan fit … --out (lmplanFitVersion 1)", path)]);
   }
-  const laws = doc.laws as Record<string, unknown>;
-  const out: LawsFile = { raw: laws };
-  const fitted = FittedLawsSchema.safeParse(laws);
-  if (!fitted.success) throw new BadInput([invalid(["laws", ...fitted.error.issues[0]!.path.map(String)], `a fitted-laws file written by lmplan fit --out (${fitted.error.issues[0]!.message})`, path)]);
-  if (fitted.data.loss) out.loss = fitted.data.loss.params;
-  if (laws.bcrit !== undefined) {
-    const b = FittedBcritSchema.safeParse(laws.bcrit);
-    if (!b.success) throw new BadInput([invalid(["laws", "bcrit", ...b.error.issues[0]!.path.map(String)], `the bcrit entry lmplan fit bcrit --out writes (${b.error.issues[0]!.message})`, path)]);
-    out.bcrit = {
-      id: "fitted:bcrit",
-      title: `your fit (lmplan fit bcrit${typeof b.data.source === "string" ? ` ${b.data.source}` : ""})`,
-      coefficient: b.data.coefficient,
-      exponent: b.data.exponent,
-      ...(b.data.fitRangeD ? { fitRangeD: b.data.fitRangeD } : {}),
-      verified: true,
-    };
-  }
-  return out;
+  return doc.laws;
 }
 
-/** "--bcrit 4M@20B": one calibrated B_crit (tokens) at D_min (tokens), scaled by Power Lines' D^0.462. */
-function oneRunCalibration(spec: string): BcritCalibration {
-  const at = spec.indexOf("@");
-  const bad = () => new BadInput([invalid("bcrit", 'zhang2024 (the shipped calibration), fitted (the bcrit entry of --laws), or <B_crit tokens>@<D_min tokens> such as "4M@20B" (one calibrated run, scaled by Power Lines\' D^0.462)', spec)]);
-  if (at < 0) throw bad();
-  const B = parseCount(spec.slice(0, at), "bcrit", { label: "token count", example: "4M" });
-  const D = parseCount(spec.slice(at + 1), "bcrit", { label: "token count", example: "20B" });
-  if (!B.ok || !D.ok || B.value > 1e12 || D.value > 1e18) throw bad();
-  // Power Lines: B_crit(D) = B_crit(D_ref)·(D/D_ref)^0.462 [S] → k = B_ref / D_ref^0.462
-  const b = 0.462;
-  return {
-    id: powerLinesBcrit.id,
-    title: `your B_crit ${formatCount(B.value, 3)} at D ${formatCount(D.value, 3)}, scaled by Power Lines' D^0.462 [unverified exponent]`,
-    coefficient: B.value / D.value ** b,
-    exponent: b,
-    fitRangeD: [D.value, D.value],
-    verified: false,
-  };
-}
-
-function parseRange(v: string): [number, number] {
-  const i = v.indexOf("..");
-  const bad = () => new BadInput([invalid("paramsRange", 'two parameter counts lo..hi, e.g. "2B..30B"', v)]);
-  if (i < 0) throw bad();
-  const lo = parseCount(v.slice(0, i), "paramsRange", { label: "parameter count", example: "2B" });
-  const hi = parseCount(v.slice(i + 2), "paramsRange", { label: "parameter count", example: "30B" });
-  if (!lo.ok || !hi.ok || !(lo.value < hi.value) || hi.value > 1e15) throw bad();
-  return [lo.value, hi.value];
-}
+/** The request fields `lmplan pareto` takes from its flags (commander's attribute names are the fields'). */
+const PARETO_FLAGS = ["lossTarget", "compute", "gpu", "maxGpus", "mfu", "price", "precision", "seqLen", "lossLaw", "bcrit", "paramsRange", "sizes", "batches", "maxBatchOverCrit", "days"] as const;
 
 interface TableRow {
   index: number;
@@ -327,12 +325,6 @@ function pickRows(f: Frontier, rows: number, extra?: number): number[] {
     keep.add(best);
   }
   return [...keep].sort((a, b) => a - b);
-}
-
-function markNames(f: Frontier, i: number, deadline?: number): string[] {
-  const m: string[] = (Object.keys(f.marks) as Mark[]).filter((k) => f.marks[k] === i);
-  if (deadline === i) m.push("deadline");
-  return m;
 }
 
 function cliFlags(req: Record<string, unknown>): string {
@@ -425,7 +417,7 @@ export function registerPareto(program: Command, io: Io): void {
     .option("--seq-len <tokens>", "tokens per sequence", "2048")
     .option("--loss-law <id>", "chinchilla-epoch (default) or chinchilla-hoffmann")
     .option("--laws <file>", "a fitted-laws file (lmplan fit … --out): its loss law and its bcrit law replace the defaults")
-    .option("--bcrit <source>", 'B_crit calibration: zhang2024 (the shipped fit; the default without a fitted one), fitted (the bcrit entry of --laws), or <B_crit>@<D_min> such as "4M@20B" (one calibrated run, scaled by Power Lines\' D^0.462)')
+    .option("--bcrit <source>", `B_crit calibration: zhang2024 (the shipped fit; the default without a fitted one), fitted (the bcrit entry of --laws), or <B_crit>@<D_min> such as "4M@20B" (one calibrated run, scaled by Power Lines' ${POWER_LINES_BCRIT_TERM})`)
     .option("--params-range <lo..hi>", 'model sizes to consider, e.g. "2B..30B" (default: 1.5× the smallest that can reach the target … 2× the compute-optimal)')
     .option("--sizes <n>", `model sizes on the grid (2 … ${MAX_GRID})`, String(DEFAULT_SIZES))
     .option("--batches <n>", `batch sizes per model (2 … ${MAX_GRID})`, String(DEFAULT_BATCHES))
@@ -436,101 +428,18 @@ export function registerPareto(program: Command, io: Io): void {
     .option("--plot <file.svg>", "draw time vs cost (or compute) of every point, the frontier and the marked points, to an SVG file")
     .addHelpText("after", "\nExamples:\n  lmplan pareto --loss-target 2.1 --gpu h100\n  lmplan pareto --loss-target 2.1 --max-gpus 1024 --days 14d\n  lmplan fit bcrit runs.csv --out fitted.json && lmplan pareto --compute 1e23 --laws fitted.json")
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const issues: Issue[] = [];
-      const gpuSpec = parseGpuSpec(o.gpu, "gpu");
-      if (!gpuSpec.ok) throw new BadInput(gpuSpec.issues);
-      const accel = findAccelerator(gpuSpec.value.name);
-      if (!accel) throw new BadInput([invalid("gpu", `one of ${acceleratorNames().join(", ")}`, o.gpu)]);
-      if (gpuSpec.value.count !== undefined && o.maxGpus !== undefined) issues.push(conflict(["gpu", "maxGpus"], "--gpu gives a count and --max-gpus another; give the count once"));
-      const maxGpus = gpuSpec.value.count ?? wholeIn("maxGpus", o.maxGpus, DEFAULT_MAX_GPUS, 8, 1e6, "a whole number of GPUs");
-      let lossTarget: number | undefined;
-      if (o.lossTarget !== undefined) {
-        lossTarget = cellNumber(o.lossTarget);
-        if (!(lossTarget > 0 && lossTarget <= 100)) issues.push(invalid("lossTarget", "a loss in nats per token in (0, 100]", o.lossTarget));
-      }
-      let compute: number | undefined;
-      if (o.compute !== undefined) {
-        const c = parseCount(o.compute, "compute", { label: "FLOP count", example: "3e22", unitWords: ["flops", "flop"] });
-        if (!c.ok) issues.push(...c.issues);
-        else compute = c.value;
-      }
-      let mfu = DEFAULT_MFU;
-      if (o.mfu !== undefined) {
-        mfu = cellNumber(o.mfu);
-        if (!(mfu > 0 && mfu <= 1)) issues.push(invalid("mfu", "model FLOPs utilisation, a fraction in (0, 1]", o.mfu));
-      }
-      let price = accel.pricePerHour?.usd;
-      if (o.price !== undefined) {
-        const p = parsePrice(o.price, "price");
-        if (!p.ok) issues.push(...p.issues);
-        else price = p.value;
-      }
-      const seqLen = wholeIn("seqLen", o.seqLen, 2048, 1, 1e7, "a whole number of tokens");
-      const numSizes = wholeIn("sizes", o.sizes, DEFAULT_SIZES, 2, MAX_GRID, "a whole number");
-      const numBatches = wholeIn("batches", o.batches, DEFAULT_BATCHES, 2, MAX_GRID, "a whole number");
       const rowsWanted = wholeIn("rows", o.rows, 12, 3, 200, "a whole number");
-      const over = cellNumber(o.maxBatchOverCrit ?? String(DEFAULT_MAX_BATCH_OVER_CRIT));
-      if (!(over >= 1 && over <= 1000)) issues.push(invalid("maxBatchOverCrit", "a multiple of B_crit in [1, 1000]", o.maxBatchOverCrit));
-      let deadline: number | undefined;
-      if (o.days !== undefined) {
-        const d = parseDuration(o.days, "days");
-        if (!d.ok) issues.push(...d.issues);
-        else deadline = d.value;
-      }
-      const paramsRange = typeof o.paramsRange === "string" ? parseRange(o.paramsRange) : undefined;
-      const laws = typeof o.laws === "string" ? readLaws(o.laws, io) : undefined;
-      if (o.lossLaw !== undefined && !(typeof o.lossLaw === "string" && o.lossLaw in LOSS_LAWS)) issues.push(invalid("lossLaw", "chinchilla-epoch or chinchilla-hoffmann", o.lossLaw));
-      if (o.lossLaw !== undefined && laws?.loss) issues.push(conflict(["lossLaw", "laws"], "--loss-law and the fitted loss law in --laws both choose the loss law; give one"));
-      if (issues.length > 0) throw new BadInput(issues);
-
-      const lossId = laws?.loss ? "fitted:loss" : ((o.lossLaw as string | undefined) ?? "chinchilla-epoch");
-      const lossParams = laws?.loss ?? (LOSS_LAWS[lossId] as ChinchillaParams);
-      const warnings: Warning[] = [];
-      let bcrit: BcritCalibration | undefined;
-      const source = typeof o.bcrit === "string" ? o.bcrit : laws?.bcrit ? "fitted" : "zhang2024";
-      if (source === "zhang2024") {
-        bcrit = ZHANG_CALIBRATION;
-        if (laws && !laws.bcrit && laws.loss) warnings.push({ code: "assumption", source: "zhang-bcrit", message: "B_crit: your --laws file has a loss law but no bcrit fit; the shipped Zhang et al. calibration is used with your loss law" });
-      } else if (source === "fitted") {
-        // Refused, not guessed: without the user's fit there is no B_crit to use (issue 16).
-        bcrit = laws?.bcrit;
-      } else bcrit = oneRunCalibration(source);
-      if (o.mfu === undefined) warnings.push({ code: "assumption", source: "torchtitan-mfu", message: `MFU ${mfu} assumed at every point (TorchTitan's measured Llama 3.1 8B on H100); pass --mfu with your own measurement` });
-      if (price === undefined) warnings.push({ code: "cost", source: "hardware-catalog", message: `cost: lmplan has no sourced price for the ${accel.title}; the frontier is in compute — pass --price for dollars` });
-
-      const res = paretoFrontier({
-        ...(lossTarget !== undefined ? { lossTarget } : {}),
-        ...(compute !== undefined ? { compute } : {}),
-        loss: { id: lossId, params: lossParams },
-        ...(bcrit ? { bcrit } : {}),
-        peakFlopsPerGpu: accel.peakBf16,
-        mfu,
-        ...(price !== undefined ? { pricePerGpuHour: price } : {}),
-        seqLen,
-        maxGpus,
-        numSizes,
-        numBatches,
-        maxBatchOverCrit: over,
-        ...(paramsRange ? { paramsRange } : {}),
-      });
-      if (!res.ok) {
-        // Name the flag the user can act on for a missing calibration.
-        throw new BadInput(res.issues.map((i) => (i.path[0] === "bcrit" && i.code === "missing" ? { ...i, path: ["bcrit"], expected: `${i.expected}${source === "fitted" ? (laws ? ` (${o.laws} has no bcrit entry)` : " (--bcrit fitted needs --laws)") : ""}` } : i)));
-      }
-      const f = res.value;
-      f.warnings.unshift(...warnings);
-      let deadlineIndex: number | undefined;
-      if (deadline !== undefined) {
-        const pick = cheapestWithin(f, deadline);
-        if (!pick.ok) throw new BadInput(pick.issues);
-        deadlineIndex = pick.value.index;
-      }
-      const base = { gpu: accel.id, seqLen, ...(o.mfu !== undefined ? { mfu } : {}), ...(o.price !== undefined && price !== undefined ? { price } : {}), ...(lossId === "chinchilla-hoffmann" ? { lossLaw: lossId } : {}) };
-      const fitted = laws?.loss ? { fittedLaws: { loss: laws.raw.loss } } : {};
-      const planOf = (q: FrontierPoint): Plan | undefined => {
-        const p = planPoint(q, { ...base, ...fitted });
-        return p.ok ? p.value : undefined;
-      };
+      const request: Record<string, unknown> = {};
+      for (const k of PARETO_FLAGS) if (o[k] !== undefined) request[k] = o[k];
+      if (typeof o.laws === "string") request.fittedLaws = readLawsFile(o.laws, io);
+      const res = paretoFromRequest(request);
+      // The core names the field; the CLI names the flag that sets it.
+      if (!res.ok) throw new BadInput(res.issues.map((i) => (i.path[0] === "fittedLaws" ? { ...i, path: ["laws", ...i.path.slice(1)], expected: i.expected.replace("(the laws have no bcrit entry)", `(${o.laws} has no bcrit entry)`) } : i.path[0] === "bcrit" ? { ...i, expected: i.expected.replace("(the laws have no bcrit entry)", `(${o.laws} has no bcrit entry)`) } : i)));
+      const a = res.value;
+      const f = a.frontier;
+      const deadlineIndex = a.deadline?.index;
+      const price = a.price;
+      const planOf = (q: FrontierPoint): Plan | undefined => planOfPoint(a, q);
       if (typeof o.plot === "string") {
         const money = price !== undefined;
         const y = (q: FrontierPoint) => (money ? (q.costUsd as number) : q.flops);
@@ -558,20 +467,8 @@ export function registerPareto(program: Command, io: Io): void {
         ], io);
       }
       if (o.json) {
-        // A plan for every Pareto point (≈ 1 ms each) up to MAX_JSON_PLANS of them; past that, the marked ones.
-        const planAll = f.pareto.length <= MAX_JSON_PLANS;
-        const pareto = f.pareto.map((q, i) => {
-          const marks = markNames(f, i, deadlineIndex);
-          const pl = planAll || marks.length > 0 ? planOf(q) : undefined;
-          return {
-            ...q,
-            marks,
-            request: pointRequest(q, base),
-            ...(pl ? { plan: { hiddenLr: pl.optimizer.hiddenLr.value, weightDecay: pl.optimizer.weightDecay.value, tauOpt: pl.optimizer.tauOpt.value, warmupSteps: pl.schedule.warmupSteps.value, schedule: pl.schedule.spec.kind, memoryFits: pl.memory.fits, seconds: pl.hardware.seconds.value } } : {}),
-          };
-        });
-        const { candidates, ...rest } = f;
-        io.out(`${JSON.stringify({ kind: "pareto", ...rest, candidates: candidates.length, pareto, ...(deadlineIndex !== undefined ? { deadline: { seconds: deadline, index: deadlineIndex } } : {}) }, null, 2)}\n`);
+        // A plan for every Pareto point (≈ 1 ms each) up to MAX_DOCUMENT_PLANS of them; past that, the marked ones.
+        io.out(`${JSON.stringify(paretoDocument(a, { plans: "all" }), null, 2)}\n`);
         return;
       }
       const idx = pickRows(f, rowsWanted, deadlineIndex);
@@ -580,6 +477,6 @@ export function registerPareto(program: Command, io: Io): void {
         const pl = planOf(q);
         return { index: i, point: q, marks: markNames(f, i, deadlineIndex), ...(pl ? { plan: pl } : {}) };
       });
-      io.out(renderPareto(f, rows, { gpuTitle: accel.title, mfu, ...(price !== undefined ? { price } : {}), maxGpus: Math.floor(maxGpus / 8) * 8, ...(deadline !== undefined && deadlineIndex !== undefined ? { deadline: { seconds: deadline, index: deadlineIndex } } : {}), base, ...(typeof o.laws === "string" && laws?.loss ? { lawsFlag: o.laws } : {}) }));
+      io.out(renderPareto(f, rows, { gpuTitle: a.accelerator.title, mfu: a.mfu, ...(price !== undefined ? { price } : {}), maxGpus: a.maxGpus, ...(a.deadline ? { deadline: a.deadline } : {}), base: a.base, ...(typeof o.laws === "string" && a.fittedLoss !== undefined ? { lawsFlag: o.laws } : {}) }));
     });
 }

@@ -5,8 +5,8 @@ import { findLaw, LAWS, type AnyLaw, type Citation } from "../laws/index.js";
 import { findPreset } from "../model/presets.js";
 import type { Num, Plan } from "../plan/types.js";
 import { findReference, REFERENCES } from "../references.js";
-import { contextGrid, dataGrid, lrByProgress, memoryRows, scheduleShape } from "../plan/sections.js";
-import { GOLDENS } from "../verify.js";
+import { contextGrid, dataGrid, lrByProgress, memoryRows, scheduleShape, shapeText, stepRows } from "../plan/sections.js";
+import { runGoldens } from "../verify.js";
 import { formatBytes, formatCount, formatDuration, formatFlops, formatPercent, formatSig, formatUsd } from "../units/format.js";
 
 export function formatNum(x: Num): string {
@@ -110,19 +110,26 @@ function section(title: string, rows: Row[], explain: boolean): string {
   return out.join("\n");
 }
 
+/** What the time model prices and assumes, under the TIME section (the plan says it, issue 14). */
+function modelledText(h: Plan["hardware"]): string {
+  const lines = [...(h.modelled ?? []).map((m) => `  modelled: ${m}`), ...(h.assumed ?? []).map((a) => `  assumed: ${a}`)];
+  return lines.length > 0 ? `\n${lines.join("\n")}` : "";
+}
+
 export function renderPlan(plan: Plan, opts: { explain: boolean }): string {
   const e = opts.explain;
   const m = plan.model;
   const s = m.spec;
-  const kv = s.numKvHeads !== undefined && s.numKvHeads !== s.numHeads ? ` (${s.numKvHeads} KV)` : "";
-  const shape = `d_model ${s.dModel} · ${s.numLayers} layers · ${s.numHeads}${kv} heads × ${s.dModel / s.numHeads} · ${s.ffnType} d_ff ${s.dFf} · ${s.position} · vocab ${s.vocabSize}${s.tiedEmbeddings ? " tied" : ""}`;
+  const shape = shapeText(s);
   const parts: string[] = [];
   parts.push(`lmplan plan · ${plan.title}`);
   parts.push(
     section("MODEL", [
       row("parameters", m.totalParams),
       row("non-embedding", m.nonEmbeddingParams),
+      ...(s.moe ? [row("active per token", m.activeParams)] : []),
       { label: "shape", value: shape, source: "" },
+      { label: "architecture", value: `${m.architecture.title}${m.architecture.overrides.length ? ` with ${m.architecture.overrides.join(", ")}` : ""}`, source: "" },
       row("FLOPs per token", m.flopsPerToken),
     ], e),
   );
@@ -180,9 +187,10 @@ export function renderPlan(plan: Plan, opts: { explain: boolean }): string {
       row("wall-clock", h.seconds),
       row("GPU-hours", h.gpuHours),
       ...(h.costUsd ? [row("cost", h.costUsd, h.pricePerGpuHour ? ` at ${formatUsd(h.pricePerGpuHour.value)}/GPU-h` : "")] : [{ label: "cost", value: "— (pass --price)", source: "" }]),
-    ], e),
+      ...stepRows(plan).map((x) => ({ label: x.label, value: x.value, source: sourceLabel(x.source), num: x.num })),
+    ], e) + modelledText(h),
   );
-  parts.push(section("MEMORY PER GPU", memoryRows(plan).map(({ label, value, source, total }) => ({ label, value, source, ...(total ? { num: plan.memory.totalBytes } : {}) })), e));
+  parts.push(section("MEMORY PER GPU", memoryRows(plan).map(({ label, value, source, total, num }) => ({ label, value, source: sourceLabel(source), ...(total ? { num: plan.memory.totalBytes } : num ? { num } : {}) })), e) + (e && plan.memory.assumptions?.length ? `\n${plan.memory.assumptions.map((a) => `  assumed: ${a}`).join("\n")}` : ""));
 
   if (plan.context) {
     const g = contextGrid(plan.context);
@@ -249,14 +257,18 @@ export function renderLaw(id: string): string | undefined {
 }
 
 export function renderVerify(): { text: string; allPass: boolean } {
-  let allPass = true;
-  const rows = GOLDENS.map((g) => {
-    const x = g.computed();
-    const err = Math.abs(x / g.published - 1);
-    const pass = err <= g.relTol;
-    allPass &&= pass;
-    return [pass ? "ok" : "FAIL", g.what, formatSig(x, 6), formatSig(g.published, 6), `${formatSig(g.relTol, 2)}`, g.source];
-  });
-  const text = `REPRODUCTIONS OF PUBLISHED NUMBERS\n${table([["", "quantity", "computed", "published", "rel. tol", "source"], ...rows])}\n\n${allPass ? "All" : "NOT all"} ${GOLDENS.length} reproductions within tolerance.\n`;
-  return { text, allPass };
+  const r = runGoldens();
+  const rowsOf = (rows: typeof r.published, notes: boolean) =>
+    rows.flatMap((x) => {
+      const g = x.golden;
+      const row = [x.pass ? "ok" : "FAIL", g.what, formatSig(x.computed, 6), formatSig(g.published, 6), `${formatSig(g.relTol, 2)}`, g.source];
+      return notes && g.tolerance ? [row, ["", `  tolerance: ${g.tolerance}`, "", "", "", ""]] : [row];
+    });
+  const head = ["", "quantity", "computed", "expected", "rel. tol", "source"];
+  const n = r.published.length + r.law.length;
+  const text =
+    `PUBLISHED NUMBERS (printed by the source)\n${table([head, ...rowsOf(r.published, true)])}\n\n` +
+    `LAW RE-EVALUATIONS (catch a mistyped coefficient, not a wrong law)\n${table([head, ...rowsOf(r.law, false)])}\n\n` +
+    `${r.allPass ? "All" : "NOT all"} ${n} rows within tolerance (${r.published.length} published, ${r.law.length} law).\n`;
+  return { text, allPass: r.allPass };
 }

@@ -9,6 +9,7 @@ import { parseJson } from "../json.js";
 import { readSources } from "../io/sources.js";
 import { fieldMeta, planFields, type PlanField } from "../plan/request.js";
 import type { FileKind } from "../plan/options/field.js";
+import { findMupBase } from "../parameterization/bases.js";
 import { parsePlan } from "../plan/schema.js";
 import type { Plan } from "../plan/types.js";
 
@@ -78,6 +79,12 @@ export function requestFromOptions(opts: Record<string, unknown>, io: Io, skip: 
   for (const key of planFields()) {
     const kind = fieldMeta(key).file;
     if (kind !== undefined && typeof fields[key] === "string") fields[key] = FILE_READERS[kind](key, fields[key] as string, io);
+  }
+  // --mu-base takes a built-in id or, as the users write it, a base file's path
+  if (typeof fields.muBase === "string" && findMupBase(fields.muBase.toLowerCase()) === undefined && /[./\\]/.test(fields.muBase)) {
+    if (fields.muBaseSpec !== undefined) throw new BadInput([conflict(["muBase", "muBaseSpec"], "--mu-base names a base file and --mu-base-spec gives another; give one")]);
+    fields.muBaseSpec = FILE_READERS.json("muBase", fields.muBase, io);
+    delete fields.muBase;
   }
   return { ...request, ...fields };
 }

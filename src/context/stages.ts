@@ -14,7 +14,9 @@
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
 import type { Warning } from "../laws/types.js";
 import { flopsPerToken } from "../model/flops.js";
+import { layoutMemory, type Layout, type LayoutMemoryOptions } from "../layout/index.js";
 import { chooseMicroBatch, type MemoryBreakdown } from "../model/memory.js";
+import { bytes } from "../units/types.js";
 import type { ArchSpec } from "../model/spec.js";
 import { alibiSlopes } from "./alibi.js";
 
@@ -97,8 +99,13 @@ export interface ContextOptions {
   spec?: ArchSpec;
   attention?: { position: ArchSpec["position"]; numHeads: number };
   targetLength?: number;
-  /** For memory per stage: data-parallel ranks, ZeRO stage and accelerator memory. */
-  memory?: { dataParallel: number; zeroStage: 0 | 1 | 2 | 3; capacityBytes: number };
+  /**
+   * For memory per stage: data-parallel ranks, ZeRO stage and accelerator memory; with `layout` (the
+   * plan's), each stage runs that layout's degrees at its own length — its data-parallel ranks split the
+   * stage's batch, tp/sp/cp split its activations (src/layout/memory.ts) — with the largest micro-batch
+   * that fits (the layout's recompute, then full).
+   */
+  memory?: { dataParallel: number; zeroStage: 0 | 1 | 2 | 3; capacityBytes: number; layout?: Layout; layoutOptions?: LayoutMemoryOptions };
 }
 
 export function planContext(o: ContextOptions): Result<ContextPlan> {
@@ -155,13 +162,18 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
     if (o.spec && o.memory && batchSeqs !== undefined) {
       const perGpu = batchSeqs / o.memory.dataParallel;
       if (Number.isInteger(perGpu) && perGpu >= 1) {
-        const r = chooseMicroBatch(o.spec, st.seqLen, perGpu, o.memory.dataParallel, o.memory.zeroStage, "auto", o.memory.capacityBytes);
-        // Without a requested micro-batch chooseMicroBatch always answers a value.
-        if (!r.ok) return r;
-        const m = r.value;
+        const lay = o.memory.layout;
+        let m: { micro: number; breakdown: MemoryBreakdown };
+        if (lay !== undefined) m = layoutStageMemory(o.spec, st.seqLen, perGpu, lay, o.memory.capacityBytes, o.memory.layoutOptions ?? {});
+        else {
+          const r = chooseMicroBatch(o.spec, st.seqLen, perGpu, o.memory.dataParallel, o.memory.zeroStage, "auto", o.memory.capacityBytes);
+          // Without a requested micro-batch chooseMicroBatch always answers a value.
+          if (!r.ok) return r;
+          m = r.value;
+        }
         row.microBatchSeqs = m.micro;
         row.memory = m.breakdown;
-        if (m.breakdown.total > o.memory.capacityBytes) warnings.push({ code: "memory", source: "zero", message: `context: the ${st.seqLen}-token stage needs ${+(m.breakdown.total / 2 ** 30).toPrecision(3)} GiB per GPU even at micro-batch 1 with recomputation` });
+        if (m.breakdown.total > o.memory.capacityBytes) warnings.push({ code: "memory", source: "zero", message: `context: the ${st.seqLen}-token stage needs ${+(m.breakdown.total / 2 ** 30).toPrecision(3)} GiB per GPU even at micro-batch 1 with recomputation${o.memory.layout ? " on the plan's layout (pin --cp or --tp for the longest stage)" : ""}` });
       } else {
         warnings.push({ code: "batch", source: "arithmetic", message: `context: ${batchSeqs} sequences of ${st.seqLen} per step cannot be split over ${o.memory.dataParallel} data-parallel ranks; that stage needs sequence or tensor parallelism` });
       }
@@ -194,4 +206,32 @@ export function planContext(o: ContextOptions): Result<ContextPlan> {
     plan.extrapolation = ex;
   }
   return { ok: true, value: plan };
+}
+
+/**
+ * A stage's memory on the plan's layout at the stage's length: the largest micro-batch dividing the
+ * per-rank sequences that fits (the layout's recompute first, then full), else micro-batch 1 with full
+ * recompute. Divisors in pairs up to √n, so a large batch costs √n steps, not n.
+ */
+export function layoutStageMemory(spec: ArchSpec, seqLen: number, perRank: number, l: Layout, capacity: number, opts: LayoutMemoryOptions): { micro: number; breakdown: MemoryBreakdown } {
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let d = 1; d * d <= perRank && d <= 1e6; d++) {
+    if (perRank % d !== 0) continue;
+    small.push(d);
+    if (d * d !== perRank) large.push(perRank / d);
+  }
+  const divisors = [...large, ...small.reverse()];
+  const at = (micro: number, recompute: Layout["recompute"]) => {
+    const mem = layoutMemory(spec, seqLen, { ...l, microBatch: micro, gradAccum: perRank / micro, recompute }, { ...opts, explain: false });
+    const breakdown: MemoryBreakdown = { weights: bytes(mem.weightsBytes), gradients: bytes(mem.gradientsBytes), optimizer: bytes(mem.masterWeightsBytes + mem.optimizerStatesBytes), activations: bytes(mem.activationsBytes), logits: bytes(mem.logitsBytes), total: bytes(mem.totalBytes) };
+    return { micro, breakdown };
+  };
+  for (const rc of l.recompute === "full" ? (["full"] as const) : ([l.recompute, "full"] as const)) {
+    for (const d of divisors) {
+      const m = at(d, rc);
+      if (m.breakdown.total <= capacity) return m;
+    }
+  }
+  return at(1, "full");
 }

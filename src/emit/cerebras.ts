@@ -17,8 +17,8 @@
  * half cosine between them (as their names and the shipped configs use them) [unverified against source].
  */
 import type { Plan } from "../plan/types.js";
-import { beforeYouLaunch, checkpointInterval, contextStages, launchNote } from "./launch.js";
-import { dataPhases, sig6 } from "./plan-parts.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, notExpressedChecks } from "./launch.js";
+import { archView, dataPhases, layoutText, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import { commentText, toYaml, type Literal } from "./serialize.js";
 import { mupTrainerLr, type EmitResult, type Emitter, type Placeholder } from "./types.js";
@@ -151,6 +151,18 @@ export const cerebras: Emitter = {
     if (fin) notes.push(`modelzoo's mixture is fixed within a run: the end-of-training phase is a second run from step ${fin.startStep} (load the checkpoint) with mixture ${fin.weights.map(([k, w]) => `${k} ${sig6(w)}`).join(", ")}`);
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate configs, as BTLM's 2k and 8k configs are: ${plan.context.stages.map((x) => `${x.seqLen} tokens × batch ${x.batchSeqs} for ${x.steps} steps`).join(", then ")}; this file is the first stage`);
     if (first) notes.push(`loop.max_steps is ${maxSteps}, where the first stage ends; the schedulers span the whole run's ${plan.batch.steps.value} steps, so each later stage's config keeps them and loads the checkpoint at its first step`);
+    const u0 = unexpressed.length;
+    if (plan.layout) {
+      // Cerebras systems run the model weight-streamed on wafer-scale engines: a GPU layout does not apply
+      notes.push(`the plan's GPU layout (${layoutText(plan.layout)}) and the memory and time computed for it do not apply on a Cerebras system (weight streaming; the modelzoo config has no parallel degrees)`);
+      unexpressed.push("the GPU parallel layout (Cerebras systems have no TP/PP/DP degrees in the config)");
+    }
+    const av = archView(plan);
+    if (av.moe) {
+      notes.push("the MoE is not written: lmplan has not read the modelzoo's MoE keys at f1fd1e09");
+      unexpressed.push("MoE");
+    }
+    checks.push(...notExpressedChecks(unexpressed.slice(u0)));
     notes.push(launchNote(placeholders, checks));
     const header = [`# lmplan emit --format cerebras: ${commentText(plan.title)}`, `# keys: ${this.source}`, (first ? `# tokens (this stage) = max_steps × batch_size × sequence length = ${maxSteps} × ${first.batchSeqs} × ${first.seqLen} = ${maxSteps * first.batchSeqs * first.seqLen}; the whole run: ${plan.batch.tokensTrained.value} over ${plan.batch.steps.value} steps` : `# tokens = max_steps × batch_size × sequence length = ${plan.batch.steps.value} × ${plan.batch.globalBatchSeqs.value} × ${plan.batch.seqLen.value} = ${plan.batch.tokensTrained.value}`), ...beforeYouLaunch(placeholders, checks), ""].join("\n");
     const deviation = compareSchedule(sp, (step) => cerebrasLr(phases, step) / scale, o.hiddenLr.value);

@@ -12,7 +12,8 @@
  */
 import type { Plan } from "../plan/types.js";
 import { checkpointInterval, contextStages, launchNote, stagesText } from "./launch.js";
-import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
+import type { Layout } from "../layout/types.js";
+import { archView, dataPhases, layoutShapeNotes, layoutText, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import type { EmitResult, Emitter } from "./types.js";
 
@@ -62,6 +63,88 @@ export function hfFactor(sch: HfScheduler, lr: number, W: number, T: number, s: 
       return m;
     }
   }
+}
+
+/**
+ * The layout as TrainingArguments (src/transformers/trainer_utils.py FSDPOption: full_shard, shard_grad_op,
+ * no_shard, hybrid_shard, hybrid_shard_zero2, offload, auto_wrap — read in the search index's copy of
+ * huggingface/transformers, commit not pinned: the repository is too large to fetch here, unverified at
+ * 00349ae8). ZeRO-3 is `full_shard auto_wrap`, ZeRO-2 `shard_grad_op auto_wrap`, HSDP the hybrid forms —
+ * PyTorch FSDP's HYBRID_SHARD without a process group shards within a node and replicates across nodes
+ * (torch/distributed/fsdp/_init_utils.py, lmplan's reading), so HSDP over other than a node's GPUs is
+ * noted. ZeRO-1 has no FSDP form: a DeepSpeed config dict (`deepspeed`, zero_optimization.stage 1, with the
+ * Trainer's "auto" values, transformers integrations/deepspeed.py; DeepSpeed's config keys, secondary).
+ * Full recompute is gradient_checkpointing. The Trainer has no tensor, pipeline, context or expert
+ * parallelism and no fp8 switch in TrainingArguments: those are noted.
+ */
+function hfLayout(plan: Plan, l: Layout, notes: string[], unexpressed: string[]): Record<string, unknown> {
+  const say = (what: string, note: string) => {
+    notes.push(note);
+    unexpressed.push(what);
+  };
+  const out: Record<string, unknown> = { gradient_checkpointing: l.recompute === "full" };
+  const hybrid = l.dpShard < l.dp;
+  if (l.zeroStage >= 2) {
+    out.fsdp = `${l.zeroStage === 3 ? (hybrid ? "hybrid_shard" : "full_shard") : hybrid ? "hybrid_shard_zero2" : "shard_grad_op"} auto_wrap`;
+    const perNode = Math.min(8, l.dp);
+    if (hybrid && l.dpShard !== perNode) say(`HSDP over ${l.dpShard} ranks (FSDP's hybrid shards within a node of ${perNode})`, `FSDP's hybrid sharding shards within a node (${perNode} GPUs here) and replicates across nodes: the plan's ${l.dpShard}-rank shard group cannot be set in TrainingArguments`);
+  }
+  if (l.zeroStage === 1) {
+    out.deepspeed = { zero_optimization: { stage: 1 }, bf16: { enabled: "auto" }, train_micro_batch_size_per_gpu: "auto", gradient_accumulation_steps: "auto", gradient_clipping: "auto" };
+    if (hybrid) say(`ZeRO-1 over ${l.dpShard} of ${l.dp} ranks`, "DeepSpeed's ZeRO-1 here shards over all data-parallel ranks");
+  }
+  if (l.recompute === "selective") say("selective recompute", "the Trainer's gradient_checkpointing recomputes whole layers: selective recompute is not written");
+  if (l.recompute === "full" && l.recomputeLayers !== undefined) say(`full recompute of ${l.recomputeLayers} layers`, "gradient_checkpointing recomputes every layer");
+  if (l.tp > 1) say(`tensor parallel ${l.tp}`, `TrainingArguments have no tensor parallelism: the plan's TP ${l.tp} is not written`);
+  if (l.pp > 1) say(`pipeline parallel ${l.pp}`, "TrainingArguments have no pipeline parallelism");
+  if (l.cp > 1) say(`context parallel ${l.cp}`, "TrainingArguments have no context parallelism");
+  if (l.ep > 1) say(`expert parallel ${l.ep}`, "TrainingArguments have no expert parallelism");
+  if (l.precision === "fp8") say("fp8 matmuls", "TrainingArguments have no fp8 switch (an accelerate config with mixed_precision fp8 would be needed)");
+  for (const n of layoutShapeNotes(l, archView(plan))) say(n, n);
+  notes.push(`layout: ${layoutText(l)}; launch on ${l.dp} processes`);
+  return out;
+}
+
+/**
+ * The model as a transformers config.json: LlamaConfig fields for a dense model, MixtralConfig's
+ * (num_local_experts, num_experts_per_tok) for an MoE — field names from transformers'
+ * configuration_llama.py / configuration_mixtral.py, not read at a pinned commit (unverified).
+ */
+function hfModelConfig(plan: Plan, notes: string[]): Record<string, unknown> | undefined {
+  const a = archView(plan);
+  const cannot: string[] = [];
+  const cfg: Record<string, unknown> = {
+    model_type: a.moe ? "mixtral" : "llama",
+    architectures: [a.moe ? "MixtralForCausalLM" : "LlamaForCausalLM"],
+    hidden_size: a.dModel,
+    intermediate_size: a.moe ? a.moe.dFfExpert : a.dFf,
+    num_hidden_layers: a.numLayers,
+    num_attention_heads: a.numHeads,
+    num_key_value_heads: a.kvHeads,
+    head_dim: a.headDim,
+    vocab_size: a.vocabSize,
+    max_position_embeddings: plan.batch.seqLen.value,
+    rope_theta: a.ropeTheta ?? 10000,
+    tie_word_embeddings: a.tiedEmbeddings,
+    hidden_act: "silu",
+    ...(a.moe ? {} : { attention_bias: a.qkvBias || a.bias, mlp_bias: a.bias }),
+    torch_dtype: "bfloat16",
+  };
+  if (a.moe) {
+    cfg.num_local_experts = a.moe.numExperts;
+    cfg.num_experts_per_tok = a.moe.topK;
+    if (a.moe.numSharedExperts > 0 || a.moe.firstDenseLayers > 0) cannot.push("shared experts or leading dense layers (a DeepSeek/Qwen-MoE class)");
+  }
+  if (a.ffnType !== "swiglu") cannot.push(`a ${a.ffnType} FFN (Llama's is gated SiLU)`);
+  if (a.position !== "rope") cannot.push(`${a.position} positions (Llama's are RoPE)`);
+  if (a.norm !== "rmsnorm") cannot.push("LayerNorm (Llama's is RMSNorm)");
+  if (a.mla) cannot.push("multi-latent attention (a DeepSeek-V2/V3 class)");
+  if (cannot.length > 0) {
+    notes.push(`no config.json is written: a ${a.moe ? "Mixtral" : "Llama"} config cannot hold ${cannot.join(", ")}`);
+    return undefined;
+  }
+  notes.push(`config.json (written beside the arguments) is the model as a ${a.moe ? "MixtralConfig" : "LlamaConfig"}: ${a.moe ? "MixtralForCausalLM" : "LlamaForCausalLM"}.from_config / AutoConfig.from_pretrained on its folder`);
+  return cfg;
 }
 
 export const hf: Emitter = {
@@ -133,8 +216,10 @@ export const hf: Emitter = {
       gradient_checkpointing: plan.memory.recompute === "full",
       save_strategy: "steps",
       save_steps: ckpt.steps,
+      ...(plan.layout ? hfLayout(plan, plan.layout, notes, unexpressed) : {}),
     };
+    const modelConfig = hfModelConfig(plan, notes);
     const deviation = compareSchedule(sp, (step) => lr * hfFactor(sch, lr, sp.warmupSteps, sp.totalSteps, step), o.hiddenLr.value);
-    return { format: "hf", fileName: "training_args.json", text: `${JSON.stringify(args, null, 2)}\n`, notes, deviation, placeholders: [], unexpressed };
+    return { format: "hf", fileName: "training_args.json", text: `${JSON.stringify(args, null, 2)}\n`, notes, deviation, placeholders: [], unexpressed, ...(modelConfig ? { extraFiles: [{ fileName: "config.json", text: `${JSON.stringify(modelConfig, null, 2)}\n` }] } : {}) };
   },
 };

@@ -102,3 +102,12 @@ export function contextStages(plan: Plan): StageRun[] {
 export function stagesText(stages: StageRun[]): string {
   return stages.map((s) => `${s.seqLen} tokens × ${s.batchSeqs} sequences for steps ${s.startStep}–${s.startStep + s.steps - 1}`).join(", then ");
 }
+
+/**
+ * The layout and architecture settings a file cannot express, as one "before you launch" line: the run
+ * this file starts differs from the plan there, and the plan's memory and time do not hold for it (issue
+ * 14: never a silent drop). Each item is also in the emit result's notes and `unexpressed`.
+ */
+export function notExpressedChecks(items: string[]): string[] {
+  return items.length > 0 ? [`not expressible in this file, so the run differs from the plan: ${items.join("; ")}`] : [];
+}

@@ -9,10 +9,11 @@
  * are written as floats (TrainArgs: max_norm, min_lr).
  */
 import type { Plan } from "../plan/types.js";
-import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, stagesText } from "./launch.js";
-import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, notExpressedChecks, stagesText } from "./launch.js";
+import type { Layout } from "../layout/types.js";
+import { archView, dataPhases, layoutShapeNotes, layoutText, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
-import { commentText, float, toYaml } from "./serialize.js";
+import { commentText, float, toYaml, type Literal } from "./serialize.js";
 import type { EmitResult, Emitter, Placeholder } from "./types.js";
 
 export interface LitGptSchedule {
@@ -39,6 +40,71 @@ function getLr(lr: number, it: number, warmupIters: number, maxIters: number, mi
 export function litgptLr(c: LitGptSchedule, step: number): number {
   const A = c.accumulation;
   return getLr(c.lr, (step + 1) * A - 1, c.warmupSteps * A, c.totalSteps * A, c.minLr);
+}
+
+/**
+ * What LitGPT's pretrain runs (litgpt/pretrain.py @ 26857050 setup): on more than one device,
+ * FSDPStrategy(sharding_strategy="HYBRID_SHARD") — PyTorch FSDP's hybrid shards within a node of `devices`
+ * GPUs and replicates over `num_nodes` (lmplan's reading of FSDP's default process groups) — with no
+ * activation checkpointing and no tensor, pipeline, context or expert parallelism. So the one layout it
+ * runs is ZeRO-3 over each node's GPUs; every other part of the plan's layout is noted.
+ */
+function litgptLayout(plan: Plan, l: Layout, devices: number, numNodes: number, notes: string[], unexpressed: string[]): void {
+  const say = (what: string, note: string) => {
+    notes.push(note);
+    unexpressed.push(what);
+  };
+  const shard = devices * numNodes > 1 ? devices : 1;
+  const runs = `ZeRO-3 sharded over each node's ${devices} GPUs, replicated over ${numNodes} node${numNodes > 1 ? "s" : ""}`;
+  if (l.dp > 1 && (l.zeroStage !== 3 || l.dpShard !== shard)) say(`ZeRO-${l.zeroStage} over ${l.dpShard} of ${l.dp} ranks (LitGPT pretrain runs HYBRID_SHARD within a node)`, `LitGPT's pretrain hard-codes FSDP HYBRID_SHARD: it runs ${runs}, not the plan's ZeRO-${l.zeroStage} over ${l.dpShard} ranks`);
+  if (l.recompute !== "none") say(`${l.recompute} recompute`, "LitGPT's pretrain has no activation checkpointing option");
+  if (l.tp > 1) say(`tensor parallel ${l.tp}`, "LitGPT's pretrain has no tensor parallelism");
+  if (l.pp > 1) say(`pipeline parallel ${l.pp}`, "LitGPT's pretrain has no pipeline parallelism");
+  if (l.cp > 1) say(`context parallel ${l.cp}`, "LitGPT's pretrain has no context parallelism");
+  if (l.ep > 1) say(`expert parallel ${l.ep}`, "LitGPT's pretrain has no expert parallelism");
+  if (l.precision === "fp8") say("fp8 matmuls", "LitGPT's precision bf16-mixed is written; fp8 (transformer-engine precision) is not");
+  // Lightning's FSDP precision plugin for bf16-mixed (lightning/fabric/plugins/precision/fsdp.py) keeps fp32
+  // parameters and reduces in bf16 — lmplan's reading, not read at a pinned commit here (unverified)
+  notes.push("LitGPT's bf16-mixed under FSDP keeps fp32 parameters and reduces gradients in bf16 (Lightning's FSDPPrecision, unverified here): its weight and gradient bytes differ from the plan's");
+  if (l.mainGrads === "fp32") unexpressed.push("fp32 gradient reduction (LitGPT's bf16-mixed FSDP reduces in bf16, unverified)");
+  for (const n of layoutShapeNotes(l, archView(plan))) say(n, n);
+  notes.push(`layout: ${layoutText(l)}`);
+}
+
+/**
+ * Architecture keys of LitGPT's Config (litgpt/config.py @ 26857050): rope_base (an int), head_size for a
+ * head dim other than n_embd / n_head, attn_bias for QKV biases, an MoE as mlp_class_name LLaMAMoE with
+ * n_expert, n_expert_per_token, moe_intermediate_size (each expert's LLaMAMLP, model.py LLaMAMoE),
+ * n_shared_expert (one LLaMAMLP of moe_intermediate_size × n_shared_expert) and first_k_dense_replace
+ * (those blocks use intermediate_size, model.py Block).
+ */
+function architectureKeys(plan: Plan, notes: string[], unexpressed: string[]): Record<string, Literal> {
+  const a = archView(plan);
+  const out: Record<string, Literal> = {};
+  if (a.explicitHeadDim) out.head_size = a.headDim;
+  if (a.position === "rope" && a.ropeTheta !== undefined) {
+    if (Number.isInteger(a.ropeTheta)) out.rope_base = a.ropeTheta;
+    else {
+      notes.push(`LitGPT's rope_base is an int: the plan's θ ${a.ropeTheta} cannot be written`);
+      unexpressed.push(`RoPE θ ${a.ropeTheta}`);
+    }
+  }
+  if (a.qkvBias && !a.bias) out.attn_bias = true;
+  if (a.moe) {
+    const m = a.moe;
+    if (a.ffnType !== "swiglu") {
+      notes.push("LitGPT's LLaMAMoE experts are gated (LLaMAMLP); the plan's non-gated experts need a model change");
+      unexpressed.push(`${a.ffnType} experts`);
+    }
+    Object.assign(out, { mlp_class_name: "LLaMAMoE", n_expert: m.numExperts, n_expert_per_token: m.topK, moe_intermediate_size: m.dFfExpert });
+    if (m.numSharedExperts > 0) out.n_shared_expert = m.numSharedExperts;
+    if (m.firstDenseLayers > 0) out.first_k_dense_replace = m.firstDenseLayers;
+  }
+  if (a.mla) {
+    notes.push("LitGPT's latent_attention (MLA) is not written by lmplan");
+    unexpressed.push("multi-latent attention");
+  }
+  return out;
 }
 
 export const litgpt: Emitter = {
@@ -85,6 +151,8 @@ export const litgpt: Emitter = {
     notes.push(launchNote(placeholders, checks));
     const dp = b.dataParallel.value;
     const [devices, numNodes] = dp % 8 === 0 ? [8, dp / 8] : [dp, 1];
+    const u0 = unexpressed.length;
+    if (plan.layout) litgptLayout(plan, plan.layout, devices, numNodes, notes, unexpressed);
     const kv = s.numKvHeads ?? s.numHeads;
     const doc = {
       model_name: "lmplan",
@@ -104,6 +172,7 @@ export const litgpt: Emitter = {
         norm_class_name: s.norm === "rmsnorm" ? "RMSNorm" : "LayerNorm",
         mlp_class_name: s.ffnType === "swiglu" ? "LLaMAMLP" : "GptNeoxMLP",
         intermediate_size: s.dFf,
+        ...architectureKeys(plan, notes, unexpressed),
       },
       out_dir: "out/pretrain/lmplan",
       precision: "bf16-mixed",
@@ -125,6 +194,7 @@ export const litgpt: Emitter = {
       devices,
       num_nodes: numNodes,
     };
+    checks.push(...notExpressedChecks(unexpressed.slice(u0)));
     const header = [`# lmplan emit --format litgpt: ${commentText(plan.title)}`, `# keys: ${this.source}`, `# max_tokens = steps × global_batch_size × max_seq_length = ${b.steps.value} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value}`, ...beforeYouLaunch(placeholders, checks), ""].join("\n");
     const deviation = compareSchedule(sp, (step) => litgptLr(sched, step), o.hiddenLr.value);
     return { format: "litgpt", fileName: "pretrain.yaml", text: `${header}${toYaml(doc)}`, notes, deviation, placeholders, unexpressed };

@@ -17,10 +17,11 @@
  * command line (variables.tokenizer_name=…). Every ${…} in the file is a ${variables.…} that resolves in it.
  */
 import type { Plan } from "../plan/types.js";
-import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, stagesText } from "./launch.js";
-import { dataPhases, noMupNote, sig12, sig6 } from "./plan-parts.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, notExpressedChecks, stagesText } from "./launch.js";
+import type { Layout } from "../layout/types.js";
+import { archView, dataPhases, layoutShapeNotes, layoutText, noMupNote, sig12, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
-import { commentText, float, toYaml } from "./serialize.js";
+import { commentText, float, toYaml, type Literal } from "./serialize.js";
 import type { EmitResult, Emitter, Placeholder } from "./types.js";
 
 export type ComposerSchedule =
@@ -56,6 +57,70 @@ function multiplierAt(c: ComposerSchedule, t: number): number {
 /** The multiplier batch k trains at: the scheduler last stepped at batch count k − 1 (0 for the first batch). */
 export function composerMultiplier(c: ComposerSchedule, batch: number): number {
   return multiplierAt(c, Math.max(batch - 1, 0));
+}
+
+/**
+ * The layout as Composer's FSDPConfig (mosaicml/composer @ 64051888 composer/utils/parallelism.py;
+ * distributed/mosaic_parallelism.py SHARDING_MAP and get_mixed_precision; distributed/dist_strategy.py):
+ * FULL_SHARD (ZeRO-3), SHARD_GRAD_OP (ZeRO-2), NO_SHARD (DDP); HSDP is HYBRID_SHARD / _HYBRID_SHARD_ZERO2
+ * on a 2-D mesh of data_parallel_replicate_degree × data_parallel_shard_degree (dist_strategy.py turns
+ * HYBRID_SHARD into FULL_SHARD on a 1-D mesh); mixed_precision DEFAULT reduces gradients in fp32, PURE in
+ * the compute dtype; activation_checkpointing is whole-block recompute. fp8 is precision amp_fp8
+ * (composer/core/precision.py, Transformer Engine). llm-foundry's only TP strategy, "ffn"
+ * (llmfoundry/tp/ffn_tp_strategy.py), shards the FFN and leaves attention whole, and it has no pipeline,
+ * context or expert parallelism: those layouts are noted, not written.
+ */
+function foundryFsdp(plan: Plan, l: Layout, notes: string[], unexpressed: string[]): Record<string, Literal> {
+  const say = (what: string, note: string) => {
+    notes.push(note);
+    unexpressed.push(what);
+  };
+  const hybrid = l.zeroStage >= 2 && l.dpShard < l.dp;
+  const strategy = l.zeroStage === 0 ? "NO_SHARD" : l.zeroStage === 3 ? (hybrid ? "HYBRID_SHARD" : "FULL_SHARD") : hybrid ? "_HYBRID_SHARD_ZERO2" : "SHARD_GRAD_OP";
+  if (l.zeroStage === 1) say("ZeRO-1 (FSDP has no optimizer-only sharding)", "Composer's FSDP has no ZeRO-1: SHARD_GRAD_OP (ZeRO-2) is written, which uses less memory than planned");
+  const out: Record<string, Literal> = {
+    sharding_strategy: strategy,
+    mixed_precision: l.mainGrads === "fp32" ? "DEFAULT" : "PURE",
+    activation_checkpointing: l.recompute === "full",
+    ...(hybrid || (l.zeroStage === 1 && l.dpShard < l.dp) ? { data_parallel_shard_degree: l.dpShard, data_parallel_replicate_degree: l.dp / l.dpShard } : {}),
+  };
+  if (l.recompute === "selective") say("selective recompute", "llm-foundry's activation_checkpointing recomputes whole blocks: selective recompute is not written (none is)");
+  if (l.recompute === "full" && l.recomputeLayers !== undefined) say(`full recompute of ${l.recomputeLayers} layers per stage`, "Composer's activation_checkpointing wraps every block");
+  if (l.tp > 1) say(`tensor parallel ${l.tp}${l.sequenceParallel ? " + SP" : ""}`, `llm-foundry's tensor parallelism (tp_config strategy "ffn") shards only the FFN: the plan's TP ${l.tp} over attention and FFN is not written`);
+  if (l.pp > 1) say(`pipeline parallel ${l.pp}`, "llm-foundry has no pipeline parallelism");
+  if (l.cp > 1) say(`context parallel ${l.cp}`, "llm-foundry has no context parallelism");
+  if (l.ep > 1) say(`expert parallel ${l.ep}`, "llm-foundry's MoE expert parallelism is MegaBlocks' moe_world_size, not written by lmplan");
+  for (const n of layoutShapeNotes(l, archView(plan))) say(n, `${n}`);
+  notes.push(`layout: ${layoutText(l)}`);
+  return out;
+}
+
+/**
+ * Architecture keys of the MPT config (llmfoundry/models/mpt/configuration_mpt.py, models/utils/config_defaults.py
+ * @ 8c8dd48f): attn_config rope_theta; an MoE is ffn_type torch_dmoe (llmfoundry/models/layers/ffn.py
+ * build_torch_dmoe pops moe_num_experts, moe_top_k, mlp_type, moe_jitter_eps, moe_normalize_expert_weights and
+ * uniform_expert_assignment with no default, so all are written, as scripts/eval/yamls/dbrx-gauntlet/dbrx-18b.yaml
+ * does; moe_normalize_expert_weights 1 renormalises the top-k weights to sum 1) — every layer, no shared experts.
+ */
+function architectureKeys(plan: Plan, model: Record<string, Literal>, attn: Record<string, string | number | boolean>, notes: string[], unexpressed: string[]): void {
+  const a = archView(plan);
+  if (a.position === "rope" && a.ropeTheta !== undefined) attn.rope_theta = a.ropeTheta;
+  if (a.explicitHeadDim) {
+    notes.push(`MPT derives the head dim as d_model / n_heads: the plan's ${a.headDim} cannot be written`);
+    unexpressed.push(`head dim ${a.headDim}`);
+  }
+  if (a.mla) {
+    notes.push("MPT has no multi-latent attention");
+    unexpressed.push("multi-latent attention");
+  }
+  if (a.moe) {
+    const m = a.moe;
+    model.ffn_config = { ffn_type: "torch_dmoe", ffn_hidden_size: m.dFfExpert, moe_num_experts: m.numExperts, moe_top_k: m.topK, mlp_type: a.ffnType === "swiglu" ? "glu" : "mlp", ffn_act_fn: { name: a.ffnType === "swiglu" ? "silu" : "gelu" }, moe_jitter_eps: 0, uniform_expert_assignment: false, moe_normalize_expert_weights: 1 };
+    if (m.numSharedExperts > 0 || m.firstDenseLayers > 0) {
+      notes.push("MPT's dMoE has no shared experts and puts an MoE in every layer");
+      unexpressed.push("MoE shared experts / leading dense layers");
+    }
+  }
 }
 
 export const llmfoundry: Emitter = {
@@ -118,7 +183,10 @@ export const llmfoundry: Emitter = {
       tie_word_embeddings: s.tiedEmbeddings,
       attn_config: attn,
       ffn_config: s.ffnType === "swiglu" ? { ffn_type: "mptglu", ffn_hidden_size: s.dFf, ffn_act_fn: { name: "silu" } } : { ffn_type: "mptmlp", ffn_hidden_size: s.dFf },
-    };
+    } as Record<string, Literal>;
+    const u0 = unexpressed.length;
+    architectureKeys(plan, model, attn, notes, unexpressed);
+    const u1 = unexpressed.length;
     const phases = dataPhases(plan);
     const streamsFor = (weights: [string, number][]) => Object.fromEntries(weights.map(([name, w]) => [name, { local: `\${variables.data_local}/${name}`, split: "train", proportion: sig6(w) }]));
     const main = phases[0];
@@ -139,6 +207,7 @@ export const llmfoundry: Emitter = {
     if (plan.context && plan.context.stages.length > 1) notes.push(`context stages are separate runs resumed from the previous stage's checkpoint: ${plan.context.stages.map((x) => `max_seq_len ${x.seqLen} × global_train_batch_size ${x.batchSeqs}`).join(", then ")}; this file is the first stage`);
     if (first) notes.push(`this run stops at max_duration ${first.steps}ba, where the first stage ends; scheduler.t_max is the whole run's ${T}ba, so each later stage (${stagesText(stages)}) resumes (autoresume) with the same scheduler, its own max_seq_len, global_train_batch_size and device_train_microbatch_size, and max_duration at its last batch`);
     notes.push(launchNote(placeholders, checks));
+    const uLayout = unexpressed.length;
     const doc = {
       variables: { data_local: "???", tokenizer_name: "???", run_name: "lmplan" },
       run_name: "${variables.run_name}",
@@ -152,12 +221,14 @@ export const llmfoundry: Emitter = {
       max_duration: `${first ? first.steps : T}ba`,
       global_train_batch_size: b.globalBatchSeqs.value,
       device_train_microbatch_size: b.microBatchSeqs.value,
-      precision: "amp_bf16",
-      fsdp_config: { sharding_strategy: plan.memory.zeroStage === 3 ? "FULL_SHARD" : plan.memory.zeroStage >= 1 ? "SHARD_GRAD_OP" : "NO_SHARD", mixed_precision: "PURE", activation_checkpointing: plan.memory.recompute === "full" },
+      precision: plan.layout?.precision === "fp8" ? "amp_fp8" : "amp_bf16",
+      fsdp_config: (plan.layout ? foundryFsdp(plan, plan.layout, notes, unexpressed) : { sharding_strategy: plan.memory.zeroStage === 3 ? "FULL_SHARD" : plan.memory.zeroStage >= 1 ? "SHARD_GRAD_OP" : "NO_SHARD", mixed_precision: "PURE", activation_checkpointing: plan.memory.recompute === "full" }) as Record<string, Literal>,
       save_folder: "./{run_name}/checkpoints",
       save_interval: `${ckpt.steps}ba`,
       autoresume: true,
     };
+    // the architecture items, then the layout's (pushed while the document was built)
+    checks.push(...notExpressedChecks([...unexpressed.slice(u0, u1), ...unexpressed.slice(uLayout)]));
     const header = [`# lmplan emit --format llmfoundry: ${commentText(plan.title)}`, `# keys: ${this.source}`, (first ? `# tokens (this stage) = max_duration × global_train_batch_size × max_seq_len = ${first.steps} × ${first.batchSeqs} × ${first.seqLen} = ${first.steps * first.batchSeqs * first.seqLen}; the whole run: ${b.tokensTrained.value} over ${T} batches (run on ${b.dataParallel.value} GPUs)` : `# tokens = max_duration × global_train_batch_size × max_seq_len = ${T} × ${b.globalBatchSeqs.value} × ${b.seqLen.value} = ${b.tokensTrained.value} (run on ${b.dataParallel.value} GPUs)`), ...beforeYouLaunch(placeholders, checks), ""].join("\n");
     const deviation = compareSchedule(sp, (k) => lr * composerMultiplier(sched, k), o.hiddenLr.value);
     return { format: "llmfoundry", fileName: "train.yaml", text: `${header}${toYaml(doc)}${extra.length ? `${extra.join("\n")}\n` : ""}`, notes, deviation, placeholders, unexpressed };

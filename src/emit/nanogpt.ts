@@ -9,9 +9,10 @@
  * configurator.py asserts an override's type equals the default's, so floats are written as floats
  * (grad_clip = 1.0); dataset defaults to openwebtext and the vocabulary to 50304 without data/<dataset>/meta.pkl.
  */
+import type { Layout } from "../layout/types.js";
 import type { Plan } from "../plan/types.js";
-import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, stagesText } from "./launch.js";
-import { dataPhases, sig6 } from "./plan-parts.js";
+import { beforeYouLaunch, checkpointInterval, contextStages, launchNote, notExpressedChecks, stagesText } from "./launch.js";
+import { archView, dataPhases, layoutShapeNotes, layoutText, sig6 } from "./plan-parts.js";
 import { compareSchedule } from "./schedule-check.js";
 import { commentText, float, pyLiteral, type Literal } from "./serialize.js";
 import type { EmitResult, Emitter, Placeholder } from "./types.js";
@@ -40,6 +41,27 @@ export function nanogptLr(c: NanoGptSchedule, it: number): number {
   const ratio = (it - c.warmupIters) / (c.lrDecayIters - c.warmupIters);
   const coeff = 0.5 * (1 + Math.cos(Math.PI * ratio));
   return c.minLr + coeff * (c.learningRate - c.minLr);
+}
+
+/**
+ * What nanoGPT's train.py (karpathy/nanoGPT @ 3adf61e1) runs: DDP over the torchrun world (it divides
+ * gradient_accumulation_steps by the world size), the whole model on every GPU, no activation
+ * checkpointing, bf16 autocast; model.py is GPT-2 (no GQA, no MoE). Everything else in the layout is noted.
+ */
+function nanogptLayout(plan: Plan, l: Layout, notes: string[], unexpressed: string[]): void {
+  const say = (what: string, note: string) => {
+    notes.push(note);
+    unexpressed.push(what);
+  };
+  if (l.zeroStage > 0) say(`ZeRO-${l.zeroStage}`, `nanoGPT is plain DDP: the plan's ZeRO-${l.zeroStage} sharding is not expressible (every GPU holds all weights, gradients and AdamW states)`);
+  if (l.tp > 1) say(`tensor parallel ${l.tp}`, "nanoGPT has no tensor parallelism");
+  if (l.pp > 1) say(`pipeline parallel ${l.pp}`, "nanoGPT has no pipeline parallelism");
+  if (l.cp > 1) say(`context parallel ${l.cp}`, "nanoGPT has no context parallelism");
+  if (l.ep > 1 || archView(plan).moe) say("MoE / expert parallelism", "nanoGPT's model.py has no MoE");
+  if (l.recompute !== "none") say(`${l.recompute} recompute`, "nanoGPT has no activation checkpointing");
+  if (l.precision === "fp8") say("fp8 matmuls", "nanoGPT's dtype is bfloat16/float16/float32: no fp8");
+  for (const n of layoutShapeNotes(l, archView(plan))) say(n, n);
+  notes.push(`layout: ${layoutText(l)}; nanoGPT runs it as DDP over ${l.dp * l.tp * l.pp * l.cp} processes`);
 }
 
 export const nanogpt: Emitter = {
@@ -111,6 +133,9 @@ export const nanogpt: Emitter = {
       ["lr_decay_iters", sched.lrDecayIters],
       ["min_lr", float(sched.minLr)],
     ];
+    const u0 = unexpressed.length;
+    if (plan.layout) nanogptLayout(plan, plan.layout, notes, unexpressed);
+    checks.push(...notExpressedChecks(unexpressed.slice(u0)));
     notes.push(launchNote(placeholders, checks));
     const text = [
       `# lmplan emit --format nanogpt: ${commentText(plan.title)}`,

@@ -7,6 +7,7 @@
  * schedule deviation and the plan's warnings otherwise. Errors are Issues (exit 2 / HTTP 4xx).
  */
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
+import { findAccelerator } from "../hardware/catalog.js";
 import type { Warning } from "../laws/types.js";
 import { planFromRequest } from "../plan/plan.js";
 import { parsePlanRequest } from "../plan/request.js";
@@ -107,12 +108,24 @@ export function memoryIssue(plan: Plan): Issue | undefined {
   const need = Math.max(plan.memory.perGpu.total, plan.memory.totalBytes.value, ...(plan.context?.stages ?? []).map((s) => s.memory?.total ?? 0));
   if (need <= cap && plan.memory.fits) return undefined;
   const stage = (plan.context?.stages ?? []).find((s) => (s.memory?.total ?? 0) === need && need > plan.memory.perGpu.total);
-  const levers = [plan.memory.zeroStage < 3 ? "--zero-stage 3" : "", plan.memory.recompute !== "full" ? "--recompute full" : ""].filter(Boolean);
+  const l = plan.layout;
+  const perNode = findAccelerator(plan.hardware.gpu)?.interconnect.gpusPerNode ?? 8;
+  const levers = [
+    // ZeRO shards over the data- and context-parallel ranks: with one of them it cannot help
+    plan.memory.zeroStage < 3 && (l === undefined || l.dp * l.cp > 1) ? "--zero-stage 3" : "",
+    plan.memory.recompute !== "full" ? "--recompute full" : "",
+    // the layout search already tried every degree it could; a pinned one may be what holds it back
+    l === undefined || l.tp < perNode ? "--tp (up to the GPUs per node)" : "",
+    l === undefined || l.pp < plan.model.spec.numLayers ? "--pp" : "",
+    stage !== undefined || (l !== undefined && l.cp === 1 && plan.batch.seqLen.value >= 8192) ? "--cp for long sequences" : "",
+  ].filter(Boolean);
+  const where = l !== undefined ? ` on ${layoutLine(l)}` : "";
   return conflict(
     ["memory"],
-    `the plan needs ${gib(need)} GiB per GPU${stage ? ` in its ${stage.seqLen}-token stage` : ""} and the ${plan.hardware.gpuTitle} has ${gib(cap)} GiB: use more GPUs (--gpus), a larger-memory accelerator${levers.length ? ` or ${levers.join(" and ")}` : ""}, or add tensor/pipeline parallelism in the trainer; pass --allow-oom (API: allowOom) to write the config anyway`,
+    `the plan needs ${gib(need)} GiB per GPU${stage ? ` in its ${stage.seqLen}-token stage` : ""}${where} and the ${plan.hardware.gpuTitle} has ${gib(cap)} GiB: use more GPUs (--gpus), a larger-memory accelerator${levers.length ? `, or re-plan with ${levers.join(", ")}` : ""}; pass --allow-oom (API: allowOom) to write the config anyway`,
   );
 }
 
+const layoutLine = (l: NonNullable<Plan["layout"]>) => `TP${l.tp} · PP${l.pp} · CP${l.cp} · DP${l.dp} (ZeRO-${l.zeroStage}), micro-batch ${l.microBatch}, recompute ${l.recompute}`;
 const pct = (x: number) => `${+(x * 100).toPrecision(3)}%`;
 const fail = (issue: Issue): { ok: false; issues: Issue[] } => ({ ok: false, issues: [issue] });

@@ -1,5 +1,5 @@
 /**
- * The serializers every generated file goes through (DESIGN.md: generated artifacts are built, never
+ * The serializers every generated file goes through (docs/design.md: generated artifacts are built, never
  * concatenated from user text). One function per target language:
  *   shellQuote / shellWord   shell words: single-quote escaping ('it'\''s'), the script's own ${VAR}s kept
  *   pyLiteral                Python literals only (str, int/float, bool, None, list, dict): nothing to exec

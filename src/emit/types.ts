@@ -36,6 +36,8 @@ export interface EmitResult {
   placeholders: Placeholder[];
   /** Plan settings this config cannot express (they need code, data or a launch outside it); --strict refuses them. */
   unexpressed: string[];
+  /** Files the trainer reads beside the config (the Hugging Face model's config.json), written next to it. */
+  extraFiles?: { fileName: string; text: string }[];
 }
 
 export interface Emitter {

@@ -8,7 +8,7 @@
  *    log(a + b/B) (hlzhang109/critical-batch-size @ c5b509d8, plots/chinchilla.ipynb), since a = S_min
  *    and b = S_min·B_crit.
  * 2. Across groups, B_crit = k·D^b by least squares in logs, where D is McCandlish's E_min = S_min·B_crit,
- *    the tokens the target needs at a vanishing batch (B_crit = E_min/S_min, the definition SCIENCE.md §3
+ *    the tokens the target needs at a vanishing batch (B_crit = E_min/S_min, the definition docs/science.md §3
  *    and Power Lines use). Optionally B_crit = k·N^a·D^b, to see whether N matters at fixed D.
  * Intervals: a residual bootstrap within each group (Efron & Tibshirani, "An Introduction to the
  * Bootstrap", 1993, Ch. 9: resample the fit's residuals, not the runs, so each resample keeps the
@@ -386,4 +386,95 @@ export function fitBcrit(runs: readonly BatchRun[], o: BcritOptions): Result<Bcr
     if (ci && ci[0] <= 0 && ci[1] >= 0) notes.push("the 95% interval of N's exponent includes 0: no evidence here that N matters at fixed D");
   }
   return { ok: true, value: report };
+}
+
+// ---- steps to the target from whole loss curves ------------------------------------------------------
+
+/** One loss curve at one global batch: the second input of `fit bcrit` (the first crossing of the target). */
+export interface BatchCurve {
+  /** Curves with the same key share a target (a model size, or a token budget). */
+  group: string;
+  N?: number;
+  targetLoss: number;
+  batchTokens: number;
+  /** Logged steps, ascending, and the loss at each. */
+  steps: ArrayLike<number>;
+  loss: ArrayLike<number>;
+  /** For messages: the file or run. */
+  name: string;
+  line?: number;
+}
+
+export type Crossing =
+  | { ok: true; step: number; /** The logged steps that bracket the crossing. */ bracket: [number, number] }
+  | { ok: false; reason: "never" | "starts-below"; lowest: number; firstStep: number; lastStep: number };
+
+/**
+ * The first step at which a logged loss curve reaches `target`: the first logged point at or below it,
+ * interpolated linearly in step between that point (s_b, L_b) and the logged point before it (s_a, L_a > T):
+ * s* = s_a + (L_a − T)/(L_a − L_b)·(s_b − s_a). Linear between two logged points is the least the data say;
+ * the crossing is known to within the logging interval s_b − s_a either way (reported as the bracket).
+ * A curve already at or below the target at its first logged step has no bracket (its crossing is before
+ * the log starts) and is refused, as is one that never reaches the target. Bounded by the curve's length.
+ */
+export function stepsToTarget(steps: ArrayLike<number>, loss: ArrayLike<number>, target: number): Crossing {
+  const n = Math.min(steps.length, loss.length);
+  let lowest = Infinity;
+  for (let i = 0; i < n; i++) {
+    const L = loss[i] as number;
+    if (L < lowest) lowest = L;
+    if (L <= target) {
+      if (i === 0) return { ok: false, reason: "starts-below", lowest: L, firstStep: steps[0] as number, lastStep: steps[n - 1] as number };
+      const sa = steps[i - 1] as number;
+      const sb = steps[i] as number;
+      const La = loss[i - 1] as number;
+      return { ok: true, step: sa + ((La - target) / (La - L)) * (sb - sa), bracket: [sa, sb] };
+    }
+  }
+  return { ok: false, reason: "never", lowest, firstStep: n > 0 ? (steps[0] as number) : NaN, lastStep: n > 0 ? (steps[n - 1] as number) : NaN };
+}
+
+/** Most curves one fit reads. */
+export const MAX_BCRIT_CURVES = 10_000;
+
+/**
+ * Curves → the runs fitBcrit takes: each curve's first crossing of its target (stepsToTarget). Curves
+ * that never cross, or start below the target, are refused with the curve named, its lowest loss and
+ * its logged steps — never dropped silently.
+ */
+export function runsFromCurves(curves: readonly BatchCurve[]): Result<{ runs: BatchRun[]; notes: string[] }> {
+  if (curves.length > MAX_BCRIT_CURVES) return { ok: false, issues: [invalid("curves", `at most ${MAX_BCRIT_CURVES} curves`, `${curves.length} curves`)] };
+  const issues: Issue[] = [];
+  const runs: BatchRun[] = [];
+  let widest = 0;
+  let widestName = "";
+  for (const c of curves) {
+    const where = [c.name];
+    if (!(Number.isFinite(c.targetLoss) && c.targetLoss > 0)) {
+      issues.push(invalid([...where, "targetLoss"], "a positive target loss", c.targetLoss));
+      continue;
+    }
+    if (!(Number.isFinite(c.batchTokens) && c.batchTokens > 0)) {
+      issues.push(invalid([...where, "batchTokens"], "a positive batch in tokens", c.batchTokens));
+      continue;
+    }
+    const x = stepsToTarget(c.steps, c.loss, c.targetLoss);
+    if (!x.ok) {
+      issues.push(
+        x.reason === "never"
+          ? invalid(where, `a curve that reaches the target loss ${c.targetLoss} (train longer, or choose a higher target for this group)`, `a lowest loss of ${x.lowest} over steps ${x.firstStep} … ${x.lastStep}`)
+          : invalid(where, `a curve logged from before it reaches the target loss ${c.targetLoss} (its first logged point is already at or below it)`, `loss ${x.lowest} at step ${x.firstStep}`),
+      );
+      continue;
+    }
+    const rel = (x.bracket[1] - x.bracket[0]) / x.step;
+    if (rel > widest) {
+      widest = rel;
+      widestName = c.name;
+    }
+    runs.push({ group: c.group, ...(c.N !== undefined ? { N: c.N } : {}), targetLoss: c.targetLoss, batchTokens: c.batchTokens, steps: x.step, ...(c.line !== undefined ? { line: c.line } : {}) });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  const notes = [`steps to the target: each curve's first logged point at or below its target, interpolated linearly in step from the point before it; the widest logging interval around a crossing is ${(widest * 100).toPrecision(2)}% of its steps (${widestName})`];
+  return { ok: true, value: { runs, notes } };
 }

@@ -1,5 +1,5 @@
 /**
- * Fit the multi-power law to whole loss curves (SCIENCE.md §7), the way the authors do: Huber
+ * Fit the multi-power law to whole loss curves (docs/science.md §7), the way the authors do: Huber
  * (δ = 1e-3) on log(loss) − log(prediction), summed over every logged point of the training curves,
  * minimised from an initialisation found on a simpler model (thu-yao-01-luo/MultiPowerLaw @8da9f190
  * src/fitting.py: grid over L0, A, α, B, then C = 1, β = 0.5, γ = 0.5). lmplan minimises with L-BFGS
@@ -15,18 +15,12 @@
  *   MAX_BLOCKS per curve, each evaluated at its middle step and never straddling a logged point;
  * - each G term computed to about 1e-6 (QUADRATURE_FAST) rather than 1e-13.
  */
+import type { CurveData } from "../io/curves.js";
 import { lossDropFast, MPL_KEYS, predictCurve, prepareSchedule, QUADRATURE_FAST, type LossDropGrad, type LrChanges, type MultiPowerParams } from "../laws/multi-power-law.js";
 import { huber, huberGrad } from "./chinchilla.js";
 import { lbfgs, type LbfgsResult } from "./lbfgs.js";
 
-export interface CurveData {
-  name: string;
-  /** LR used at every step 0 … T−1. */
-  lrs: Float64Array;
-  /** Logged steps (indices into lrs), ascending. */
-  steps: Int32Array;
-  loss: Float64Array;
-}
+export type { CurveData } from "../io/curves.js";
 
 /** Most logged points per curve inside the optimizer (the objective reported uses every point). */
 export const MAX_FIT_POINTS = 2048;

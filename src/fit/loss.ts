@@ -88,8 +88,21 @@ export function dropHighestLoss(points: readonly LossPoint[], k: number): { used
   return { used: sorted.slice(k), dropped: sorted.slice(0, k) };
 }
 
+/**
+ * The exponents α and β are only identified when the runs span two or more model sizes and two or more
+ * token counts; on one (N, D) point the fit "finds" any α, β and a frontier at nonsense sizes (issue 15:
+ * α = −0.026, β = −0.031 and a 216T-parameter optimum with exit 0). fit lr-batch and fit timescale
+ * refuse such data the same way.
+ */
+export function lossDataIssues(points: readonly LossPoint[]): Issue[] {
+  const nN = new Set(points.map((p) => p.N)).size;
+  const nD = new Set(points.map((p) => p.D)).size;
+  if (nN >= 2 && nD >= 2) return [];
+  return [invalid("points", "runs at 2 or more distinct model sizes N and 2 or more distinct token counts D, to fit the exponents of N and D (a μP sweep at one size is fitted by lmplan fit mup)", `${nN} distinct N, ${nD} distinct D in ${points.length} run(s)`)];
+}
+
 export function fitLoss(points: readonly LossPoint[], o: LossFitOptions): Result<LossFitReport> {
-  const issues: Issue[] = [];
+  const issues: Issue[] = [...lossDataIssues(points)];
   if (!Number.isInteger(o.dropHighest) || o.dropHighest < 0) issues.push(invalid("dropHighest", "a whole number ≥ 0", o.dropHighest));
   if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0 || o.bootstrap > MAX_BOOTSTRAP) issues.push(invalid("bootstrap", `a whole number of resamples 0 … ${MAX_BOOTSTRAP}`, o.bootstrap));
   if (points.length > MAX_LOSS_POINTS) return { ok: false, issues: [invalid("points", `at most ${MAX_LOSS_POINTS} runs in one fit`, `${points.length} runs`)] };

@@ -4,6 +4,13 @@
  * query_optimal_lr_bs_data, get_bootstrap_lr_bs_scaling_models): in each (N, D) group keep the runs
  * whose loss is within 0.25% of the group's best, then fit log η = a + b·log N + c·log D and
  * log B = a' + c'·log D by least squares, with a bootstrap over the kept runs.
+ *
+ * MoE grids (Step Law's data/moe_lr_bs_loss.csv, issue 13 item 5): runs carry total N and active Na.
+ * Groups are keyed by (N, Na, D), so two sparsities with the same total N stay apart, and the law takes
+ * active parameters by default (`nKind: "active"`). In the shipped MoE grid total N is 2.1506e9–2.1562e9
+ * in every group (0.26% spread) while Na spans 1.88e8–1.24e9, so only Na can identify an N exponent
+ * there; with `nKind: "total"` the fit warns that N is not identified. Which N the paper's own MoE fit
+ * uses could not be read here (arXiv 2503.04715's MoE section) — unverified.
  */
 import { invalid, type Result } from "../errors.js";
 import { MAX_BOOTSTRAP, mulberry32, quantileSorted } from "./random.js";
@@ -19,6 +26,8 @@ export interface SweepRun {
   batchTokens: number;
   loss: number;
   line?: number;
+  /** Active parameters of an MoE run (the law's N by default when present). */
+  Na?: number;
 }
 
 export interface LrBatchLaw {
@@ -32,8 +41,12 @@ export interface LrBatchLaw {
 }
 
 export interface GroupReport {
+  /** The N the law takes: active parameters for an MoE grid (nKind "active"), else N as given. */
   N: number;
   D: number;
+  /** MoE grids: total and active parameters of the group. */
+  Ntotal?: number;
+  Nactive?: number;
   runs: number;
   nearOptimal: number;
   bestLr: number;
@@ -54,6 +67,9 @@ export interface LrBatchReport {
   threshold: number;
   numRuns: number;
   numNearOptimal: number;
+  /** Which N the law takes: "dense" (no Na column), or for an MoE grid "active" (Na) or "total". */
+  nKind: "dense" | "active" | "total";
+  warnings: string[];
 }
 
 /** Least squares y ≈ X·β via the normal equations (X has a leading column of ones); k ≤ 3. */
@@ -98,11 +114,15 @@ export function predictBatch(l: LrBatchLaw, D: number): number {
   return Math.exp(l.bsIntercept) * D ** l.bsExpD;
 }
 
-export function fitLrBatch(runs: readonly SweepRun[], o: { threshold: number; bootstrap: number; seed: number; onProgress?: (d: number, t: number) => void }): Result<LrBatchReport> {
+export function fitLrBatch(runs0: readonly SweepRun[], o: { threshold: number; bootstrap: number; seed: number; nKind?: "active" | "total"; onProgress?: (d: number, t: number) => void }): Result<LrBatchReport> {
   if (!Number.isInteger(o.bootstrap) || o.bootstrap < 0 || o.bootstrap > MAX_BOOTSTRAP) return { ok: false, issues: [invalid("bootstrap", `a whole number of resamples 0 … ${MAX_BOOTSTRAP}`, o.bootstrap)] };
-  const groups = new Map<string, SweepRun[]>();
+  const moe = runs0.length > 0 && runs0.every((r) => r.Na !== undefined);
+  const nKind: LrBatchReport["nKind"] = moe ? (o.nKind ?? "active") : "dense";
+  // the law's N: active parameters of an MoE run by default; the total is kept for the report
+  const runs = runs0.map((r) => (nKind === "active" ? { ...r, Ntotal: r.N, N: r.Na as number } : { ...r, Ntotal: r.N }));
+  const groups = new Map<string, (SweepRun & { Ntotal: number })[]>();
   for (const r of runs) {
-    const key = `${r.N}|${r.D}`;
+    const key = `${r.Ntotal}|${r.Na ?? ""}|${r.D}`;
     const g = groups.get(key) ?? [];
     g.push(r);
     groups.set(key, g);
@@ -112,6 +132,10 @@ export function fitLrBatch(runs: readonly SweepRun[], o: { threshold: number; bo
   if (groups.size < 3 || distinctN < 2 || distinctD < 2) {
     return { ok: false, issues: [invalid("runs", "(N, D) groups with at least 2 distinct N and 2 distinct D (3 groups or more) to fit exponents of N and D", `${groups.size} group(s), ${distinctN} N, ${distinctD} D`)] };
   }
+  const warnings: string[] = [];
+  const Ns = runs.map((r) => r.N);
+  const spreadN = Math.max(...Ns) / Math.min(...Ns);
+  if (spreadN < 1.1) warnings.push(`the law's N spans only ${spreadN.toPrecision(4)}× across the groups (${nKind === "total" ? "total parameters of an MoE grid whose groups differ in active parameters" : "N"}): the exponent of N is not identified by these runs${nKind === "total" ? "; use active parameters (the default)" : ""}`);
   const near: SweepRun[] = [];
   const reports: Omit<GroupReport, "predictedLr" | "predictedBatchTokens">[] = [];
   for (const g of groups.values()) {
@@ -122,6 +146,7 @@ export function fitLrBatch(runs: readonly SweepRun[], o: { threshold: number; bo
     reports.push({
       N: best.N,
       D: best.D,
+      ...(moe ? { Ntotal: best.Ntotal, Nactive: best.Na as number } : {}),
       runs: g.length,
       nearOptimal: kept.length,
       bestLr: best.lr,
@@ -141,6 +166,8 @@ export function fitLrBatch(runs: readonly SweepRun[], o: { threshold: number; bo
     threshold: o.threshold,
     numRuns: runs.length,
     numNearOptimal: near.length,
+    nKind,
+    warnings,
   };
   if (o.bootstrap > 0) {
     const rand = mulberry32(o.seed);
@@ -170,6 +197,7 @@ export const LR_BATCH_COLUMNS: ColumnSpec[] = [
   { key: "bs", aliases: ["bs", "batch", "batch_size", "global_batch"], description: "global batch in sequences (see --seq-len)", positive: true, optional: true, range: RANGES.batchSeqs },
   { key: "batchTokens", aliases: ["batch_tokens", "batch_size_tokens"], description: "global batch in tokens", positive: true, optional: true, range: RANGES.batchTokens },
   { key: "loss", aliases: ["loss", "final_loss", "smooth loss", "smooth_loss"], description: "final (smoothed) loss", positive: true, range: RANGES.loss },
+  { key: "Na", aliases: ["Na", "active_params", "active_parameters"], description: "active parameters of an MoE run (Step Law's MoE grid: Na)", positive: true, optional: true, range: RANGES.params },
 ];
 
 /**

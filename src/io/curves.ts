@@ -13,12 +13,21 @@
  * each log_history entry starts; for a W&B export, the CSV line.
  */
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
-import type { CurveData } from "../fit/curves.js";
 import { builtInSchedule } from "../schedules/mpl-curves.js";
 import type { RowIssue } from "./csv.js";
 import { parseJsonLenient } from "./json-lenient.js";
 import { inRange, MAX_CURVE_STEPS, RANGES } from "./ranges.js";
 import { headerMultiplier, readRecords, recordsFromObjects, tableFromRecords, type ColumnSpec, type RecordSet } from "./table.js";
+
+/** One loss curve as the fitters take it: the LR at every step, and the logged (step, loss) points. */
+export interface CurveData {
+  name: string;
+  /** LR used at every step 0 … T−1. */
+  lrs: Float64Array;
+  /** Logged steps (indices into lrs), ascending. */
+  steps: Int32Array;
+  loss: Float64Array;
+}
 
 export interface LoadedCurve {
   curve: CurveData;

@@ -32,6 +32,11 @@ export const mccandlish = defineLaw<{ B: number; Bcrit: number; Smin: number }, 
   },
   fitRange: {},
   fitRangeNote: "An analytic model; B_crit itself must come from measurement.",
+  examples: [
+    // B = B_crit: S = 2·S_min (the model's defining property)
+    { id: "mccandlish", what: "S/S_min at B = B_crit (S_min 1000)", input: { B: 1e6, Bcrit: 1e6, Smin: 1000 }, output: "S", expected: 2000, relTol: 1e-12, kind: "law", source: "McCandlish arXiv 1812.06162 §2; Kaplan §5.1" },
+    { id: "mccandlish-e", what: "E at B = B_crit is 2·E_min (E_min = 1e9 tokens)", input: { B: 1e6, Bcrit: 1e6, Smin: 1000 }, output: "E", expected: 2e9, relTol: 1e-12, kind: "law", source: "McCandlish arXiv 1812.06162 §2; Kaplan §5.1" },
+  ],
   compute: ({ B, Bcrit, Smin }) => {
     const Emin = Bcrit * Smin;
     return { S: Smin * (1 + Bcrit / B), E: Emin * (1 + B / Bcrit), Emin };

@@ -4,7 +4,7 @@
  * L(s) = L0 + A·S1(s)^(−α) + B·LD(s),  S1(s) = Σ_{τ≤s} η_τ (warmup included),
  * LD(s) = Σ_{k=1..s} (η_k − η_{k−1}) · (1 − (1 + C·η_k^(−γ)·(S1(s) − S1(k−1)))^(−β)).
  * Warmup steps (η rising) add loss; decays subtract it. This is the repository's convention
- * (src/evaluation.py, src/models.py), which SCIENCE.md §7 says to follow exactly.
+ * (src/evaluation.py, src/models.py), which docs/science.md ("Loss curves") says to follow exactly.
  *
  * LD sums one term per LR change before each step, O(points × changes) by its definition
  * (lossDropDirect, kept as the reference); predictCurve evaluates it in time linear in points + changes

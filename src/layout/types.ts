@@ -7,7 +7,7 @@
  * parallelism folds into data parallelism"), so it does not appear in that product.
  * The global batch in sequences = microBatch · gradAccum · dp.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const degree = (what: string) => z.number().int().min(1).max(1_000_000).describe(what);
 

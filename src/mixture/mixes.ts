@@ -1,7 +1,7 @@
 /**
  * Mixture presets: SlimPajama-DC's six configurations (Shen et al. 2023, arXiv 2309.10818; 330B tokens
  * on a 1.3B Cerebras-GPT-style model). The proportions come through a later paper and the DC-k ↔ mix
- * mapping is unverified (SCIENCE.md §10 [S]). "CC" is taken to be the CommonCrawl source.
+ * mapping is unverified (docs/science.md §10 [S]). "CC" is taken to be the CommonCrawl source.
  */
 import type { Citation } from "../laws/types.js";
 

@@ -1,10 +1,10 @@
 /**
  * Data-source presets: token counts by source, with a domain tag each so mixes can name domains.
  *
- * SlimPajama-627B (Soboleva et al. 2023, cerebras/SlimPajama-627B dataset card; SCIENCE.md §10 [P]):
+ * SlimPajama-627B (Soboleva et al. 2023, cerebras/SlimPajama-627B dataset card; docs/science.md §10 [P]):
  * RedPajama-1.2T deduplicated with MinHashLSH (13-grams, Jaccard 0.8), 49.6% of bytes removed;
  * shares CC 52.2%, C4 26.7%, GitHub 5.2%, Books 4.2%, ArXiv 4.6%, Wikipedia 3.8%, StackExchange 3.3%.
- * RedPajama-1T (togethercomputer/RedPajama-Data-1T dataset card; SCIENCE.md §10 [P]): tokens
+ * RedPajama-1T (togethercomputer/RedPajama-Data-1T dataset card; docs/science.md §10 [P]): tokens
  * CC 878B, C4 175B, GitHub 59B, Books 26B, ArXiv 28B, Wikipedia 24B, StackExchange 20B.
  */
 import type { Citation } from "../laws/types.js";
@@ -25,7 +25,7 @@ export interface SourcePreset {
 }
 
 const SLIMPAJAMA_TOKENS = 627e9;
-// SlimPajama shares (percent of tokens), SCIENCE.md §10
+// SlimPajama shares (percent of tokens), docs/science.md §10
 const SLIMPAJAMA_SHARES: [string, number, string][] = [
   ["commoncrawl", 52.2, "web"],
   ["c4", 26.7, "web"],

@@ -5,3 +5,5 @@ export * from "./flops.js";
 export * from "./memory.js";
 export * from "./shape.js";
 export * from "./presets.js";
+export * from "./arch.js";
+export * from "./flops-derivation.js";

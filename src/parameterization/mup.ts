@@ -12,7 +12,7 @@
  * EleutherAI/nanoGPT-mup branch completep) [P]:
  *   residual branch × m_L^(−α); hidden LR η·m_N^(−1)·m_L^(α−1); norm/bias LR η·m_L^(α−1);
  *   hidden weight decay λ·m_N; AdamW ε × m_N^(−1)·m_L^(−α).
- * Initialisation is left as μP's (SCIENCE.md lists no CompleteP change to it).
+ * Initialisation is left as μP's (docs/science.md lists no CompleteP change to it).
  *
  * GQA under μP: the per-layer rules (Chickering et al., arXiv 2605.15290) are not published in a form
  * lmplan can use [NF]; GQA models are treated as standard μP.

@@ -1,7 +1,7 @@
 /**
  * The time–compute Pareto frontier of (N, D, B, GPUs) for a target loss — the question Power Lines
  * (arXiv 2505.13738) ends with. Its own formulas are not published [NF], so the analysis is built from
- * McCandlish's model and a calibrated critical batch (SCIENCE.md §3, §14):
+ * McCandlish's model and a calibrated critical batch (docs/science.md §3, §14):
  *
  * 1. Sizes N on a log grid; the loss law gives each the tokens D_law(N) that reach the target
  *    (Hoffmann Eq. 2 solved for D).
@@ -11,7 +11,8 @@
  *    solved jointly with D_min (a fixed point; the calibration's D is E_min = D_min too).
  * 3. Batches from B_opt to maxBatchOverCrit·B_crit; each on whole 8-GPU nodes with at least one
  *    sequence per GPU (data parallel only), the GPU count the largest that the batch splits over.
- * 4. Time = FLOPs / (GPUs × peak × MFU) (src/hardware/time.ts); cost = GPU-hours × price, so at one MFU
+ * 4. Time = FLOPs / (GPUs × peak × MFU) (src/hardware/time.ts), the MFU the planner's cited table gives
+ *    each size (or --mfu); cost = GPU-hours × price, so at one MFU
  *    cost is proportional to compute and one frontier serves both.
  * 5. The Pareto set of (time, compute); "fastest", "cheapest" and "knee" marked.
  * Pure: no I/O, no clock. Every loop is bounded by validated sizes.
@@ -23,7 +24,7 @@ import { powerLinesBatch } from "../laws/power-lines-batch.js";
 import type { Warning } from "../laws/types.js";
 import { flopsPerToken } from "../model/flops.js";
 import { countParams } from "../model/params.js";
-import { chooseShape, reachableParams, type ShapeTemplate } from "../model/shape.js";
+import { chooseShape, PARALLEL_SHAPE_OPTIONS, reachableParams, type ShapeOptions, type ShapeTemplate } from "../model/shape.js";
 import { formatCount, formatSig } from "../units/format.js";
 import { SECONDS_PER_DAY } from "../units/types.js";
 import { DEFAULT_TEMPLATE, planSafe } from "./plan.js";
@@ -51,7 +52,13 @@ export interface ParetoInput {
   /** Without one the frontier is refused (issue 16: never an invented coefficient). */
   bcrit?: BcritCalibration;
   peakFlopsPerGpu: number;
+  /** The efficiency at every point; with `mfuFor`, only the validated fallback. */
   mfu: number;
+  /**
+   * The efficiency by model size (the planner's cited table, src/layout/calibrate.ts selectEfficiency),
+   * so each point's time is what its plan will say; absent: `mfu` everywhere.
+   */
+  mfuFor?: (N: number) => number;
   pricePerGpuHour?: number;
   /** Tokens per sequence. */
   seqLen: number;
@@ -69,7 +76,9 @@ export interface ParetoInput {
    * the plan `lmplan plan --params N` makes. Tests pass 6N.
    */
   model?: (N: number) => { N: number; flopsPerToken: number };
-  /** D → B_opt in tokens; default Power Lines' 0.0306·D^0.383 sequences of 2048 [S]. */
+  /** Shape-rule options for the default model (the plan's --aspect-ratio); ignored with `model`. */
+  shapeOptions?: ShapeOptions;
+  /** D → B_opt in tokens; default Power Lines' B_opt (src/laws/power-lines-batch.ts) [S]. */
   boptTokens?: (D: number, N: number) => number;
 }
 
@@ -100,6 +109,8 @@ export interface FrontierPoint {
   seconds: number;
   gpuHours: number;
   costUsd?: number;
+  /** The efficiency this point's time assumes. */
+  mfu: number;
 }
 
 export type Mark = "fastest" | "cheapest" | "knee";
@@ -147,10 +158,10 @@ export function snapBatch(wantSeqs: number, maxGpus: number, perNode = GPUS_PER_
 }
 
 /** The shape the planner picks for N at this sequence length, and its FLOPs per token (PaLM App. B). */
-export function plannerModel(seqLen: number, template: ShapeTemplate = DEFAULT_TEMPLATE): (N: number) => { N: number; flopsPerToken: number } {
+export function plannerModel(seqLen: number, template: ShapeTemplate = DEFAULT_TEMPLATE, opts: ShapeOptions = PARALLEL_SHAPE_OPTIONS): (N: number) => { N: number; flopsPerToken: number } {
   const t = { ...template, seqLen };
   return (N) => {
-    const spec = chooseShape(N, t);
+    const spec = chooseShape(N, t, opts);
     return { N: countParams(spec).total, flopsPerToken: flopsPerToken(spec, seqLen).total };
   };
 }
@@ -262,9 +273,10 @@ export function paretoFrontier(input: ParetoInput): Result<Frontier> {
   const numBatches = input.numBatches ?? DEFAULT_BATCHES;
   const maxGpus = input.maxGpus ?? DEFAULT_MAX_GPUS;
   const over = input.maxBatchOverCrit ?? DEFAULT_MAX_BATCH_OVER_CRIT;
-  const model = input.model ?? plannerModel(seqLen);
+  const shapeOpts = input.shapeOptions ?? PARALLEL_SHAPE_OPTIONS;
+  const model = input.model ?? plannerModel(seqLen, DEFAULT_TEMPLATE, shapeOpts);
   const bopt = input.boptTokens ?? ((D: number, N: number) => powerLinesBatch.evaluate({ D, N }).value.BoptTokens);
-  const reach = input.model === undefined ? reachableParams({ ...DEFAULT_TEMPLATE, seqLen }) : undefined;
+  const reach = input.model === undefined ? reachableParams({ ...DEFAULT_TEMPLATE, seqLen }, shapeOpts) : undefined;
 
   const warnings: Warning[] = [];
   const candidates: FrontierPoint[] = [];
@@ -301,7 +313,8 @@ export function paretoFrontier(input: ParetoInput): Result<Frontier> {
       const tokens = Dmin * (1 + B / Bcrit);
       const steps = Smin * (1 + Bcrit / B);
       const flops = tokens * m.flopsPerToken;
-      const t = trainingTime(flops as never, snap.gpus, input.peakFlopsPerGpu, input.mfu, input.pricePerGpuHour);
+      const u = input.mfuFor ? input.mfuFor(m.N) : input.mfu;
+      const t = trainingTime(flops as never, snap.gpus, input.peakFlopsPerGpu, u, input.pricePerGpuHour);
       candidates.push({
         N: m.N,
         paramsRequest: Math.round(Nwant),
@@ -321,6 +334,7 @@ export function paretoFrontier(input: ParetoInput): Result<Frontier> {
         seconds: t.seconds,
         gpuHours: t.gpuHours,
         ...(t.costUsd !== undefined ? { costUsd: t.costUsd } : {}),
+        mfu: u,
       });
     }
   }
@@ -337,7 +351,7 @@ export function paretoFrontier(input: ParetoInput): Result<Frontier> {
   const assumptions = [
     `the ${input.loss.id} law's D is the tokens at Power Lines' B_opt (the batch its runs are assumed tuned at): D_min = D_law/(1 + B_opt/B_crit)`,
     `B_crit = ${s4(cal.coefficient)} · D_min^${s4(cal.exponent)} tokens (${cal.title})`,
-    `data parallel on whole ${GPUS_PER_NODE}-GPU nodes, at least one ${seqLen}-token sequence per GPU, at most ${Math.floor(maxGpus / GPUS_PER_NODE) * GPUS_PER_NODE} GPUs; MFU ${input.mfu} at every size, batch and GPU count (no tensor/pipeline parallelism, no communication model)`,
+    `data parallel on whole ${GPUS_PER_NODE}-GPU nodes, at least one ${seqLen}-token sequence per GPU, at most ${Math.floor(maxGpus / GPUS_PER_NODE) * GPUS_PER_NODE} GPUs; ${input.mfuFor ? "the planner's cited efficiency for each model size" : `MFU ${input.mfu}`} at every batch and GPU count (no tensor/pipeline parallelism, no communication model; each point's plan is pinned to that layout and says what its communication costs)`,
     "cost = GPU-hours × price, so at one MFU the cheapest point is also the one with the least compute",
     ...(cal.caveats ?? []),
   ];
@@ -473,7 +487,11 @@ export function pointRequest(q: FrontierPoint, base: { gpu: string; seqLen: numb
     gpus: q.gpus,
     gpu: base.gpu,
     seqLen: base.seqLen,
-    ...(base.mfu !== undefined ? { mfu: base.mfu } : {}),
+    // the frontier's own layout (data parallel) and efficiency, so the plan is the point's
+    tp: 1,
+    pp: 1,
+    cp: 1,
+    mfu: base.mfu ?? q.mfu,
     ...(base.price !== undefined ? { price: base.price } : {}),
     ...(base.lossLaw !== undefined ? { lossLaw: base.lossLaw } : {}),
   };

@@ -4,8 +4,9 @@
  *
  * The plan is a pipeline: resolve (every default, tagged with where it came from), then one stage per
  * section, each in its own file under stages/ and each returning its numbers, derivations and warnings:
- * hardware → scale (N, D, shape) → GPUs and batch → learning rate → schedule → weight decay → loss →
- * context and data → time and cost → memory → alternatives → comparison with the published recipe.
+ * hardware → scale (N, D, shape) → GPUs, and the batch with the parallel layout the search picks for it
+ * (src/layout) → learning rate → schedule → weight decay → loss → context and data → time and cost (the
+ * layout's step) → memory (the layout's components) → alternatives → comparison with the published recipe.
  */
 import { LmplanError, type Result } from "../errors.js";
 import type { Warning } from "../laws/types.js";
@@ -22,12 +23,14 @@ import { memoryInputs, memoryStage } from "./stages/memory.js";
 import { lrStage, optimizerStage } from "./stages/optimizer.js";
 import { scaleStage } from "./stages/scale.js";
 import { scheduleStage } from "./stages/schedule.js";
+import { fittedStage } from "./stages/fitted.js";
 import { timeInputs, timeStage } from "./stages/time.js";
 import { formatFlops } from "../units/format.js";
 import { c } from "./stages/common.js";
 import type { Plan } from "./types.js";
 
-export { DEFAULT_TEMPLATE } from "./stages/template.js";
+/** The block lmplan shapes a model with when none is named: BTLM-3B-8K's (src/model/arch.ts). */
+export { BTLM_TEMPLATE as DEFAULT_TEMPLATE } from "../model/arch.js";
 export { batchUnit, nearbyMultiples, type BatchPolicy } from "./stages/batch.js";
 
 /** Plan a run; throws LmplanError (with issues as data) on bad or conflicting input. */
@@ -38,10 +41,10 @@ export function plan(input: PlanRequestInput): Plan {
 }
 
 /** Plan a run; answers issues instead of throwing. */
-export function planSafe(input: unknown): Result<Plan> {
+export function planSafe(input: unknown, options: PlanOptions = {}): Result<Plan> {
   const parsed = parsePlanRequest(input);
   if (!parsed.ok) return parsed;
-  return planFromRequest(parsed.value);
+  return planFromRequest(parsed.value, options);
 }
 
 export interface PlanOptions {
@@ -73,13 +76,15 @@ export function planFromRequest(req: PlanRequest, options: PlanOptions = {}): Re
   warnings.push(...b.warnings);
   const lr0 = lrStage(r, sc);
   warnings.push(...lr0.warnings);
-  const sched = scheduleStage(r, lr0, { steps: b.steps, batchTokens: b.batchTokens, tpp: sc.tpp });
+  const schedR = scheduleStage(r, lr0, { steps: b.steps, batchTokens: b.batchTokens, tpp: sc.tpp });
+  if (!schedR.ok) return schedR;
+  const sched = schedR.value;
   warnings.push(...sched.warnings);
   const opt = optimizerStage(r, sc, b.batchTokens, sched.lr);
   warnings.push(...opt.decay.warnings);
   const loss = lossStage(r, sc.N, sc.D);
   warnings.push(...loss.warnings);
-  const context = contextStage(r, sc, { tokensTrained: b.tokensTrained, batchTokens: b.batchTokens, dp: b.dp });
+  const context = contextStage(r, sc, { tokensTrained: b.tokensTrained, batchTokens: b.batchTokens, dp: b.dp, layout: b.layout.chosen.layout, layoutOptions: b.layout.memoryOptions });
   if (!context.ok) return context;
   const cx = context.value;
   if (cx) warnings.push(...cx.warnings);
@@ -88,11 +93,13 @@ export function planFromRequest(req: PlanRequest, options: PlanOptions = {}): Re
   warnings.push(...mixture.value.warnings);
   // With stages, each stage's tokens pay the attention FLOPs of its own length.
   const totalFlops = cx?.totalFlops ?? b.tokensTrained * sc.fpt.total;
-  const time = timeStage(timeInputs(r, hw.value, { totalFlops, numGpus: gpus.num, hardwareBudget: sc.hardwareBudget }));
+  const time = timeStage(timeInputs(r, b.layout, { totalFlops, numGpus: b.gpus.num, hardwareBudget: sc.hardwareBudget }));
   warnings.push(...time.warnings);
-  const mem = memoryStage(memoryInputs(r, { spec: sc.spec, seqLen: sc.seqLen, D: sc.D, batchSeqs: b.batchSeqs, dp: b.dp }));
+  const mem = memoryStage(memoryInputs(r, { D: sc.D, batchSeqs: b.batchSeqs, choice: b.layout }));
   if (!mem.ok) return mem;
   warnings.push(...mem.value.warnings);
+  const fitted = fittedStage(r, { N: sc.N, nonEmbeddingN: sc.counts.nonEmbedding, D: sc.D, batchTokens: b.batchTokens });
+  warnings.push(...fitted.warnings);
   const alternatives = [
     ...buildAlternatives({ N: sc.N, counts: sc.counts, D: sc.D, spec: sc.spec, seqLen: sc.seqLen, batchTokens: b.batchTokens, tauOpt: opt.decay.tauOpt, hiddenLr: sched.lr.hiddenLr, lambda: opt.decay.lambda, bopt: b.boptTokens }),
     ...fittedLrBatchAlternative(req.fittedLaws, { nonEmbedding: sc.counts.nonEmbedding, D: sc.D, tauOpt: opt.decay.tauOpt }),
@@ -121,7 +128,9 @@ export function planFromRequest(req: PlanRequest, options: PlanOptions = {}): Re
       seqLen: b.nums.seqLen,
       optimalBatchTokens: b.nums.optimalBatchTokens,
       globalBatchSeqs: b.nums.globalBatchSeqs,
-      ...mem.value.nums,
+      globalBatchTokens: b.nums.globalBatchTokens,
+      microBatchSeqs: b.nums.microBatchSeqs,
+      gradAccumSteps: b.nums.gradAccumSteps,
       dataParallel: b.nums.dataParallel,
       steps: b.nums.steps,
       tokensTrained: b.nums.tokensTrained,
@@ -130,9 +139,11 @@ export function planFromRequest(req: PlanRequest, options: PlanOptions = {}): Re
     schedule: sched.section,
     hardware: time.section,
     memory: mem.value.section,
+    layout: b.layout.chosen.layout,
     alternatives,
     ...(mixture.value.data ? { data: mixture.value.data } : {}),
     ...(cx ? { context: cx } : {}),
+    ...(fitted.bridge ? { mupBridge: fitted.bridge } : {}),
     warnings: dedupe(warnings),
   };
   if (preset?.recipe) planOut.comparison = compareWithRecipe(preset, planOut, r.muBase.value);

@@ -2,9 +2,9 @@
  * The plan request, defined once: this schema is the TypeScript type, the validator, the CLI flags
  * and their --help text, and the JSON body the API will take (zod, STYLE.md). Values may be written
  * as people write them ("1.3B", "627B tokens", "14d", "$2.49/h"); the output type holds numbers in
- * lmplan's units (SCIENCE.md §0).
+ * lmplan's units (docs/science.md §0).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { describeReceived, valueAtPath, type Issue, type Result } from "../errors.js";
 import { count, field, fromParser, inGroup, kebab, numberIn, oneOf, text, withJson, type FieldMeta, type JsonSchema } from "./options/field.js";
 import { FittedLawsSchema } from "./fitted-laws.js";
@@ -16,12 +16,12 @@ import { DEADLINE_OPTIONS } from "./options/deadline.js";
 export type { FieldMeta };
 import { acceleratorNames } from "../hardware/catalog.js";
 import { DEFAULT_MFU } from "../hardware/time.js";
-import { MODEL_PRESETS } from "../model/presets.js";
+import { ALL_MODEL_PRESETS } from "../model/presets.js";
 import { MUP_BASES } from "../parameterization/bases.js";
 import { SOURCE_PRESETS } from "../mixture/sources.js";
 import { parseDuration, parseGpuSpec, parsePrice } from "../units/parse.js";
 
-const PRESET_IDS = MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
+const PRESET_IDS = ALL_MODEL_PRESETS.map((p) => p.id) as [string, ...string[]];
 const SOURCE_IDS = SOURCE_PRESETS.map((p) => p.id) as [string, ...string[]];
 const BASE_IDS = MUP_BASES.map((b) => b.id) as [string, ...string[]];
 
@@ -149,7 +149,7 @@ export const PlanRequestSchema = z.strictObject({
   }),
   muBase: field(oneOf(BASE_IDS), {
     flag: "--mu-base <id>",
-    description: `tuned μP base: ${BASE_IDS.join(", ")}`,
+    description: `tuned μP base: ${BASE_IDS.join(", ")} (the CLI also takes a base file's path here, as --mu-base-spec does)`,
     unit: "",
     group: "optimizer",
     defaultNote: "the preset's base, else btlm (completep: cerebras-gpt, whose proxy depth is recorded)",

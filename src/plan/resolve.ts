@@ -9,11 +9,12 @@
 import { conflict, invalid, type Issue, type Result } from "../errors.js";
 import { acceleratorNames, findAccelerator, type Accelerator } from "../hardware/catalog.js";
 import { EPOCH_PARAMS, chinchillaEpoch } from "../laws/chinchilla-epoch.js";
-import { chinchillaLoss, type ChinchillaParams } from "../laws/chinchilla-form.js";
+import { chinchillaFormula, chinchillaLaw, type ChinchillaLaw, type ChinchillaParams } from "../laws/chinchilla-form.js";
 import { HOFFMANN_PARAMS, chinchillaHoffmann } from "../laws/chinchilla-hoffmann.js";
-import { defineLaw } from "../laws/types.js";
 import { findPreset, type ModelPreset } from "../model/presets.js";
-import { findMupBase, type MupBase } from "../parameterization/bases.js";
+import type { MupBase } from "../parameterization/bases.js";
+import { mupBaseFromRequest } from "../fit/mup-bridge.js";
+import type { Warning } from "../laws/types.js";
 import { parseStages, type StageSpec } from "../context/stages.js";
 import { declaredDefault, type PlanField, type PlanRequest } from "./request.js";
 import { s4 } from "./stages/common.js";
@@ -47,7 +48,7 @@ export const WSD_DECAY_FRACTION = 0.1;
 export const DEFAULT_SEQ_LEN = 2048;
 
 export type ScheduleKind = "linear" | "cosine" | "wsd" | "constant" | "power";
-export type LossLawChoice = { law: ReturnType<typeof fittedLossLaw>["law"] | typeof chinchillaEpoch | typeof chinchillaHoffmann; params: ChinchillaParams };
+export type LossLawChoice = { law: ChinchillaLaw; params: ChinchillaParams };
 
 export interface ResolvedRequest {
   req: PlanRequest;
@@ -67,7 +68,9 @@ export interface ResolvedRequest {
   decayFraction?: Resolved<number>;
   decayShape?: Resolved<"linear" | "cosine" | "1-sqrt" | "exponential">;
   zeroStage: Resolved<0 | 1 | 2 | 3>;
-  recompute: Resolved<"auto" | "none" | "full">;
+  recompute: Resolved<"auto" | "none" | "selective" | "full">;
+  /** What resolving said out loud (a fitted base another choice overrides). */
+  warnings: Warning[];
   /** Context stages: given, or the preset's (when no --seq-len overrides them). */
   stages?: StageSpec[];
   /** The plan's sequence length: the first stage's, else --seq-len, else the preset's, else 2048. */
@@ -91,19 +94,24 @@ export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
   const preset = req.preset ? findPreset(req.preset) : undefined;
   const parameterization = declared(req, "parameterization");
   // A preset's family has its own tuned base (Cerebras-GPT's for Cerebras-GPT); CompleteP needs a base
-  // that records its proxy depth, which only Cerebras-GPT's does.
-  const baseId: Resolved<string> =
-    req.muBase !== undefined
-      ? user(req.muBase)
-      : preset?.recipe?.muBase !== undefined
-        ? { value: preset.recipe.muBase, from: "preset", source: `preset:${preset.id}` }
-        : byDefault(parameterization.value === "completep" ? "cerebras-gpt" : "btlm", "default");
-  const base = findMupBase(baseId.value) as MupBase; // the schema admits only known ids
+  // that records its proxy depth, which only Cerebras-GPT's does. The user's own base (a file, or a fit
+  // in --laws) comes first (src/fit/mup-bridge.ts).
+  const chosen = mupBaseFromRequest(
+    { ...(req.muBase !== undefined ? { muBase: req.muBase } : {}), ...(req.muBaseSpec !== undefined ? { muBaseSpec: req.muBaseSpec } : {}), ...(req.fittedLaws !== undefined ? { fittedLaws: req.fittedLaws } : {}) },
+    { ...(preset?.recipe?.muBase !== undefined ? { presetBase: preset.recipe.muBase, presetId: preset.id } : {}), defaultId: parameterization.value === "completep" ? "cerebras-gpt" : "btlm" },
+  );
+  if (!chosen.ok) return chosen;
+  const base = chosen.value.base;
   if (parameterization.value === "completep" && base.numLayersBase === undefined) {
     issues.push(conflict(["muBase", "parameterization"], `CompleteP needs the proxy's depth, which the ${base.id} base does not record; use --mu-base cerebras-gpt`));
   }
   if ((req.schedule === "wsd" || req.schedule === "power") && req.decayShape === "exponential" && (req.minLrRatio ?? 0) === 0) {
     issues.push(invalid("minLrRatio", "a value > 0 with an exponential decay (it never reaches zero)", req.minLrRatio ?? 0));
+  }
+  // a deadline on the frontier chooses the run itself: planWithDeadline (src/plan/deadline.ts) does that
+  // and then plans the chosen point here; a plan of one run never drops those fields silently
+  for (const k of ["lossTarget", "deadlineBy", "maxGpus", "bcrit"] as const) {
+    if (req[k] !== undefined) issues.push(invalid(k, "no frontier field in planSafe/planFromRequest, which plan one run: call planWithDeadline (lmplan plan and POST /api/plan do)", req[k]));
   }
   if (issues.length > 0 || !accel) return { ok: false, issues };
 
@@ -129,7 +137,8 @@ export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
       accel,
       ...((req.gpus ?? req.gpu?.count) !== undefined ? { gpusGiven: req.gpus ?? req.gpu?.count } : {}),
       parameterization,
-      muBase: { ...baseId, value: base },
+      muBase: { value: base, from: chosen.value.from, source: chosen.value.source },
+      warnings: chosen.value.warnings,
       precision,
       mfu: declared(req, "mfu"),
       lossLaw,
@@ -176,20 +185,17 @@ function resolveStages(req: PlanRequest, preset: ModelPreset | undefined): Resul
   return { ok: true, value: { ...(stages ? { stages } : {}), seqLen } };
 }
 
-/** A Chinchilla-form law with the user's fitted parameters (from lmplan fit loss). */
-export function fittedLossLaw(params: ChinchillaParams) {
-  const law = defineLaw<{ N: number; D: number }, { L: number }>({
+/** A Chinchilla-form law with the user's fitted parameters (from lmplan fit loss), built by the one Chinchilla body. */
+export function fittedLossLaw(params: ChinchillaParams): { law: ChinchillaLaw; params: ChinchillaParams } {
+  const law = chinchillaLaw({
     id: "fitted:loss",
     title: "your fitted loss law",
     citation: { short: "lmplan fit loss", locator: "your runs" },
     verified: true,
-    formula: `L = ${s4(params.E)} + ${s4(params.A)}/N^${s4(params.alpha)} + ${s4(params.B)}/D^${s4(params.beta)} (your fit)`,
-    notes: [],
-    inputs: { N: { unit: "params", description: "total parameters" }, D: { unit: "tokens", description: "training tokens" } },
-    outputs: { L: { unit: "nats/token", description: "predicted final loss" } },
+    params,
+    formula: `${chinchillaFormula(params, s4)} (your fit)`,
     fitRange: {},
     fitRangeNote: "the range of your runs",
-    compute: ({ N, D }) => ({ L: chinchillaLoss(params, N, D) }),
   });
   return { law, params };
 }

@@ -9,6 +9,7 @@
  * A compile-time check below keeps z.infer of this schema and the Plan type assignable both ways.
  */
 import { LayoutSchema } from "../layout/types.js";
+import { DeadlineSectionSchema } from "./deadline-section.js";
 import * as z from "zod";
 import { conflict, invalid, valueAtPath, type Issue, type Result } from "../errors.js";
 import { acceleratorNames } from "../hardware/catalog.js";
@@ -97,19 +98,43 @@ const ArchSpecSchema = z
     numLayers: whole(1, PLAN_LIMITS.layers, "transformer blocks"),
     numHeads: whole(1, W, "attention heads"),
     numKvHeads: whole(1, W, "key/value heads").optional(),
+    headDim: whole(1, W, "per-head dimension").optional(),
     dFf: whole(1, W, "feed-forward size"),
-    ffnType: z.enum(["gelu", "swiglu"]),
+    ffnType: z.enum(["gelu", "swiglu", "geglu", "relu"]),
     vocabSize: whole(1, W, "vocabulary size"),
     seqLen: whole(1, PLAN_LIMITS.seqLen, "tokens"),
     tiedEmbeddings: z.boolean(),
-    position: z.enum(["alibi", "rope", "learned"]),
+    position: z.enum(["alibi", "rope", "learned", "none"]),
+    ropeTheta: positive(1e12, "RoPE base").optional(),
     norm: z.enum(["layernorm", "rmsnorm"]),
     bias: z.boolean(),
-    moe: z.strictObject({ numExperts: whole(1, 1e6, "experts"), topK: whole(1, 1e6, "experts per token") }).optional(),
+    qkvBias: z.boolean().optional(),
+    qkNorm: z.boolean().optional(),
+    moe: z
+      .strictObject({
+        numExperts: whole(1, 1e6, "experts"),
+        topK: whole(1, 1e6, "experts per token"),
+        numSharedExperts: whole(0, 1e6, "shared experts").optional(),
+        dFfExpert: whole(1, W, "expert feed-forward size").optional(),
+        firstDenseLayers: whole(0, PLAN_LIMITS.layers, "leading dense blocks").optional(),
+        capacityFactor: positive(1e6, "capacity factor").optional(),
+      })
+      .optional(),
+    mla: z
+      .strictObject({
+        qLoraRank: whole(1, W, "query latent rank").optional(),
+        kvLoraRank: whole(1, W, "key/value latent rank"),
+        qkNopeHeadDim: whole(1, W, "query/key head dim"),
+        qkRopeHeadDim: whole(1, W, "RoPE head dim"),
+        vHeadDim: whole(1, W, "value head dim"),
+      })
+      .optional(),
+    mtpModules: whole(0, 1e3, "MTP modules").optional(),
   })
   .superRefine((s, ctx) => {
     // the emitters write head_size = d_model / heads and KV groups = heads / KV heads as whole numbers
-    if (s.dModel % s.numHeads !== 0) ctx.addIssue({ code: "custom", path: ["numHeads"], message: `a head count that divides dModel ${s.dModel}` });
+    // (an explicit headDim, or MLA, carries its own head widths)
+    if (s.headDim === undefined && s.mla === undefined && s.dModel % s.numHeads !== 0) ctx.addIssue({ code: "custom", path: ["numHeads"], message: `a head count that divides dModel ${s.dModel}` });
     if (s.numHeads % (s.numKvHeads ?? s.numHeads) !== 0) ctx.addIssue({ code: "custom", path: ["numKvHeads"], message: `a key/value head count that divides numHeads ${s.numHeads}` });
     if (s.moe && s.moe.topK > s.moe.numExperts) ctx.addIssue({ code: "custom", path: ["moe", "topK"], message: `at most numExperts ${s.moe.numExperts}` });
   });
@@ -167,7 +192,7 @@ const ContextPlanSchema = z.strictObject({
   totalFlops: nonNegative(PLAN_LIMITS.flops).optional(),
   extrapolation: z
     .strictObject({
-      position: z.enum(["alibi", "rope", "learned"]),
+      position: z.enum(["alibi", "rope", "learned", "none"]),
       trainedLength: whole(1, PLAN_LIMITS.seqLen, "tokens"),
       targetLength: whole(1, PLAN_LIMITS.seqLen, "tokens"),
       interpolationFactor: positive(),
@@ -207,6 +232,7 @@ const MixtureSchema = z.strictObject({
 });
 
 const positiveNum = (max?: number, what?: string) => numOf(positive(max, what));
+const bytesNum = numOf(nonNegative(PLAN_LIMITS.bytes, "bytes"));
 const countNum = (max: number, what: string) => numOf(whole(1, max, what));
 const GPU_IDS = acceleratorNames() as [string, ...string[]];
 
@@ -221,6 +247,13 @@ export const PlanSchema = z
       nonEmbeddingParams: numOf(nonNegative(PLAN_LIMITS.params, "parameters")),
       activeParams: positiveNum(PLAN_LIMITS.params, "parameters"),
       flopsPerToken: positiveNum(PLAN_LIMITS.flops, "FLOPs per token"),
+      architecture: z.strictObject({
+        template: label,
+        title: text(PLAN_LIMITS.text, "a title"),
+        flopsConvention: z.enum(["palm", "megatron"]),
+        overrides: list(label, 100),
+        notes: list(text(PLAN_LIMITS.text, "a note"), 100),
+      }),
     }),
     budget: z.strictObject({
       tokens: positiveNum(PLAN_LIMITS.tokens, "tokens"),
@@ -270,6 +303,23 @@ export const PlanSchema = z
       costUsd: numOf(nonNegative()).optional(),
       pricePerGpuHour: numOf(nonNegative()).optional(),
       deadlineSeconds: positiveNum().optional(),
+      step: z
+        .strictObject({
+          seconds: numOf(nonNegative()),
+          compute: numOf(nonNegative()),
+          recompute: numOf(nonNegative()),
+          bubble: numOf(nonNegative()),
+          tpComm: numOf(nonNegative()),
+          moeComm: numOf(nonNegative()),
+          ppComm: numOf(nonNegative()),
+          cpExposed: numOf(nonNegative()),
+          dpExposed: numOf(nonNegative()),
+          tokensPerSecondPerGpu: numOf(nonNegative()),
+          achievedMfu: numOf(fraction("a fraction")),
+        })
+        .optional(),
+      modelled: list(text(PLAN_LIMITS.text, "a sentence"), 100).optional(),
+      assumed: list(text(PLAN_LIMITS.text, "a sentence"), 100).optional(),
     }),
     memory: z.strictObject({
       perGpu: MemoryBreakdownSchema,
@@ -277,10 +327,47 @@ export const PlanSchema = z
       totalBytes: numOf(nonNegative(PLAN_LIMITS.bytes, "bytes")),
       fits: z.boolean(),
       zeroStage: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], { error: "a ZeRO stage 0, 1, 2 or 3" }),
-      recompute: z.enum(["none", "full"]),
+      recompute: z.enum(["none", "selective", "full"]),
       flashAttention: z.boolean(),
+      components: z
+        .strictObject({
+          weights: bytesNum,
+          gradients: bytesNum,
+          masterWeights: bytesNum,
+          optimizerStates: bytesNum,
+          activations: bytesNum,
+          logits: bytesNum,
+          zeroWorkingSet: bytesNum,
+          reserve: bytesNum,
+        })
+        .optional(),
+      stage: whole(0, PLAN_LIMITS.layers, "pipeline stage").optional(),
+      convention: z.enum(["lmplan", "megatron"]).optional(),
+      assumptions: list(text(PLAN_LIMITS.text, "a sentence"), 100).optional(),
+      search: text(PLAN_LIMITS.text, "a derivation").optional(),
+      layouts: list(
+        z.strictObject({
+          layout: LayoutSchema,
+          description: text(PLAN_LIMITS.text, "a layout"),
+          batchSeqs: whole(1, PLAN_LIMITS.batchSeqs, "sequences"),
+          totalBytes: nonNegative(PLAN_LIMITS.bytes, "bytes"),
+          stepSeconds: nonNegative(),
+          tokensPerSecondPerGpu: nonNegative(),
+          why: text(PLAN_LIMITS.text, "a reason"),
+        }),
+        5,
+      ).optional(),
     }),
     layout: LayoutSchema.optional(),
+    deadline: DeadlineSectionSchema.optional(),
+    mupBridge: z
+      .strictObject({
+        proxyTpp: positive().optional(),
+        proxyBatchTokens: positive().optional(),
+        notes: list(text(PLAN_LIMITS.text, "a note"), 100),
+        horizon: list(z.strictObject({ source: label, title: text(PLAN_LIMITS.text, "a title"), lrFactor: positive().optional(), verified: z.boolean(), note: text(PLAN_LIMITS.text, "a note") }), 100),
+      })
+      .optional(),
     alternatives: list(
       z.strictObject({
         source: text(PLAN_LIMITS.name, "a source id"),
@@ -320,7 +407,16 @@ export const PlanSchema = z
     if (sp.totalSteps !== b.steps.value) add(["schedule", "spec", "totalSteps"], `the schedule's ${sp.totalSteps} steps are not the batch's ${b.steps.value}`);
     if (sp.warmupSteps > sp.totalSteps) add(["schedule", "spec", "warmupSteps"], `a warmup of ${sp.warmupSteps} steps is longer than the ${sp.totalSteps} steps of training`);
     if (p.schedule.warmupSteps.value !== sp.warmupSteps) add(["schedule", "warmupSteps"], `${p.schedule.warmupSteps.value} warmup steps here and ${sp.warmupSteps} in schedule.spec`);
-    if (p.hardware.numGpus.value !== b.dataParallel.value) add(["hardware", "numGpus"], `${p.hardware.numGpus.value} GPUs but a data-parallel size of ${b.dataParallel.value} (lmplan plans every GPU data-parallel)`);
+    const l = p.layout;
+    if (l === undefined) {
+      if (p.hardware.numGpus.value !== b.dataParallel.value) add(["hardware", "numGpus"], `${p.hardware.numGpus.value} GPUs but a data-parallel size of ${b.dataParallel.value} (a plan without a layout runs every GPU data-parallel)`);
+    } else {
+      // the layout is what the emitters write: its degrees must be the plan's GPUs and batch split
+      const gpus = l.dp * l.tp * l.pp * l.cp;
+      if (p.hardware.numGpus.value !== gpus) add(["hardware", "numGpus"], `${p.hardware.numGpus.value} GPUs but the layout's dp ${l.dp} × tp ${l.tp} × pp ${l.pp} × cp ${l.cp} = ${gpus}`);
+      if (b.dataParallel.value !== l.dp) add(["batch", "dataParallel"], `a data-parallel size of ${b.dataParallel.value} but the layout's dp ${l.dp}`);
+      if (b.microBatchSeqs.value !== l.microBatch || b.gradAccumSteps.value !== l.gradAccum) add(["batch", "microBatchSeqs"], `micro-batch ${b.microBatchSeqs.value} × accumulation ${b.gradAccumSteps.value} but the layout's ${l.microBatch} × ${l.gradAccum}`);
+    }
     const m = p.memory;
     if (m.totalBytes.value !== m.perGpu.total) add(["memory", "totalBytes"], `${m.totalBytes.value} bytes here and ${m.perGpu.total} in memory.perGpu.total`);
     if (m.fits !== m.perGpu.total <= m.capacityBytes.value) add(["memory", "fits"], `fits is ${m.fits} but ${m.perGpu.total} bytes per GPU ${m.fits ? "exceed" : "are within"} the ${m.capacityBytes.value}-byte capacity`);

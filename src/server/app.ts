@@ -15,12 +15,20 @@ import { EMITTERS } from "../emit/index.js";
 import { emitPlan } from "../emit/run.js";
 import { parseJson } from "../json.js";
 import { LAWS } from "../laws/index.js";
-import { planSafe } from "../plan/plan.js";
+import { planWithDeadline } from "../plan/deadline.js";
+import { paretoDocument, paretoFromRequest, ParetoRequestSchema } from "../plan/pareto-request.js";
 import { PlanRequestSchema } from "../plan/request.js";
 import { errorBody, MAX_DROP_HIGHEST, type FitAnswer, type FitJob, type FitKind } from "./fit-job.js";
 import { FitQueue } from "./fit-queue.js";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+/**
+ * Most (size, batch) grid points one POST /api/pareto computes: 50 × 50, the default grid — about 6 ms of
+ * frontier alone (25 ms on a loaded machine) and a few ms more for the marked points' plans
+ * (bench/pareto.js), so the route runs inline without holding the event loop; 100 × 100 measured
+ * 80 ms median, 310 ms p95 under load, too long for an inline route. The CLI allows 200 × 200.
+ */
+export const MAX_API_PARETO_GRID = 2_500;
 
 export interface StaticFile {
   body: string;
@@ -102,6 +110,7 @@ function fitOptions(kind: FitKind, q: (k: string) => string | undefined): { ok: 
 /** The API's contract, generated from the same schema the CLI's flags come from. */
 export function openApi(): Record<string, unknown> {
   const planRequest = z.toJSONSchema(PlanRequestSchema, { unrepresentable: "any", io: "input" });
+  const paretoRequest = z.toJSONSchema(ParetoRequestSchema, { unrepresentable: "any", io: "input" });
   const error = { type: "object", properties: { errors: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } } } };
   const bad = { description: "bad input: each error names the field, the value and what is accepted", content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } } };
   const bootstrapParam = (dflt: number) => ({ name: "bootstrap", in: "query", description: "bootstrap resamples for 95% intervals", schema: { type: "integer", minimum: 0, maximum: 1000, default: dflt } });
@@ -118,9 +127,10 @@ export function openApi(): Record<string, unknown> {
       "/api/fit/lr-batch": { post: { summary: "fit η_opt = c·N^a·D^b and B_opt = c·D^b to a sweep (N, D, lr, bs or batch_tokens, loss) — lmplan fit lr-batch (Step Law's method)", parameters: [bootstrapParam(200), seqLenParam, { name: "threshold", in: "query", description: "runs within this fraction of their group's best loss count as optimal", schema: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.0025 } }, mapParam], requestBody: fitBody, responses: { 200: { description: "the law, intervals, each (N, D) group's best and fitted η and B" }, ...fitErrors } } },
       "/api/fit/timescale": { post: { summary: "fit τ_opt = c·TPP^m to weight-decay sweeps (N, D, lr, bs or batch_tokens, wd, loss) — lmplan fit timescale (Power Lines' method)", parameters: [bootstrapParam(200), seqLenParam, mapParam], requestBody: fitBody, responses: { 200: { description: "c, m, intervals, each sweep's λ_opt and τ_opt" }, ...fitErrors } } },
       "/api/emit": { post: { summary: "write a trainer config", requestBody: { content: { "application/json": { schema: { type: "object", properties: { format: { enum: EMITTERS.map((e) => e.id) }, request: { $ref: "#/components/schemas/PlanRequest" }, plan: { type: "object", description: "a plan from /api/plan, validated against the full plan schema" }, gpus: { type: "integer", minimum: 1 }, strict: { type: "boolean", default: false, description: "refuse when the trainer's LR differs from the plan by more than 1% of the peak" }, allowOom: { type: "boolean", default: false, description: "write the config even when the plan does not fit in GPU memory" } }, required: ["format"] } } } }, responses: { 200: { description: "config text, file name, notes, the plan's warnings, measured schedule deviation" }, 400: bad, 415: bad } } },
+      "/api/pareto": { post: { summary: `the time–compute Pareto frontier for a target loss or compute budget (lmplan pareto): every Pareto point with its plan request, fastest/knee/cheapest marked, the deadline's point with --days; sizes × batches ≤ ${MAX_API_PARETO_GRID}`, requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/ParetoRequest" } } } }, responses: { 200: { description: "the frontier: target, calibration, optimum, Pareto points (marked ones with a plan summary), warnings, assumptions" }, 400: bad, 413: bad, 415: bad } } },
       "/api/laws": { get: { summary: "every law: id, source, verified, fit range", responses: { 200: { description: "laws" } } } },
     },
-    components: { schemas: { PlanRequest: planRequest, Errors: error } },
+    components: { schemas: { PlanRequest: planRequest, ParetoRequest: paretoRequest, Errors: error } },
   };
 }
 
@@ -155,8 +165,18 @@ export function createApp(staticFiles: Record<string, StaticFile> = {}, options:
     const body = await jsonBody(c.req.raw);
     if (!body.ok) return c.json(errors(body.issues), 400);
     if (!isObject(body.value)) return c.json(errors([invalid("body", "a JSON object of plan fields", Array.isArray(body.value) ? "an array" : body.value)]), 400);
-    const r = planSafe(body.value);
+    // With --loss-target (or deadlineBy "frontier") the cheapest frontier point that meets the deadline; else planSafe.
+    const r = planWithDeadline(body.value);
     return r.ok ? c.json(r.value) : c.json(errors(r.issues), 400);
+  });
+
+  app.post("/api/pareto", async (c) => {
+    const body = await jsonBody(c.req.raw);
+    if (!body.ok) return c.json(errors(body.issues), 400);
+    if (!isObject(body.value)) return c.json(errors([invalid("body", "a JSON object of frontier fields", Array.isArray(body.value) ? "an array" : body.value)]), 400);
+    const r = paretoFromRequest(body.value, { maxGridPoints: MAX_API_PARETO_GRID });
+    // Plans for the marked points only (fastest, knee, cheapest, deadline): a few ms, not one per Pareto point.
+    return r.ok ? c.json(paretoDocument(r.value, { plans: "marked" })) : c.json(errors(r.issues), 400);
   });
 
   app.post("/api/emit", async (c) => {
@@ -196,7 +216,7 @@ export function createApp(staticFiles: Record<string, StaticFile> = {}, options:
       return c.body(file.body);
     });
   }
-  app.notFound((c) => c.json(errors([invalid("route", `one of POST /api/plan, /api/fit, /api/fit/lr-batch, /api/fit/timescale, /api/emit; GET /api/laws, /api/openapi.json${staticFiles["/"] ? ", /" : ""}`, `${c.req.method} ${c.req.path}`)]), 404));
+  app.notFound((c) => c.json(errors([invalid("route", `one of POST /api/plan, /api/pareto, /api/fit, /api/fit/lr-batch, /api/fit/timescale, /api/emit; GET /api/laws, /api/openapi.json${staticFiles["/"] ? ", /" : ""}`, `${c.req.method} ${c.req.path}`)]), 404));
   app.onError((_e, c) => c.json({ errors: [{ path: "", message: "internal error (please report the request)" }] }, 500));
   return app;
 }

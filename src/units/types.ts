@@ -1,6 +1,6 @@
 /**
  * Units live in the types (TorchTitan's lesson, STYLE.md): passing FLOPs where tokens are
- * expected does not compile. Conventions are SCIENCE.md §0: parameters as counts, data and batch
+ * expected does not compile. Conventions are docs/science.md §0: parameters as counts, data and batch
  * in tokens, compute in FLOPs, time in seconds, memory in bytes, money in USD.
  */
 declare const unit: unique symbol;

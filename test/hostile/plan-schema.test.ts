@@ -3,7 +3,7 @@
 // back through JSON unchanged; hand-edited plans are refused with the path, the value and what is
 // accepted.
 import { describe, expect, it } from "vitest";
-import { MODEL_PRESETS } from "../../src/model/presets.js";
+import { ALL_MODEL_PRESETS as MODEL_PRESETS } from "../../src/model/presets.js";
 import { acceleratorNames } from "../../src/hardware/catalog.js";
 import { planSafe } from "../../src/plan/plan.js";
 import { parsePlan, PLAN_LIMITS } from "../../src/plan/schema.js";

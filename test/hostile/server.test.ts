@@ -204,10 +204,10 @@ describe("the CLI's shells exit 2 on bad input, never 1", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  it("plan --params 30T is an error naming the reachable sizes, not a 6.7M-parameter model", async () => {
-    const r = await cli(["plan", "--params", "30T", "--tpp", "20"]);
+  it("plan --params 300T is an error naming the reachable sizes, not a tiny model", async () => {
+    const r = await cli(["plan", "--params", "300T", "--tpp", "20"]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^lmplan: params: expected a size lmplan's shape rule can reach .*6\.697M … 23\.2T parameters/);
+    expect(r.err).toMatch(/^lmplan: params: expected a size lmplan's shape rule can reach with the btlm block .*29\.63M … 64\.44T parameters/);
   });
   it("a file the user names that cannot be read exits 2 naming the path", async () => {
     const r = await cli(["plan", "--input", "/nonexistent/req.json"]);

@@ -68,3 +68,32 @@ export function scalars(text: string): ScalarSite[] {
   walk(doc.contents as Node, "");
   return out;
 }
+
+import type { Layout } from "../../src/layout/types.js";
+
+/** A layout with every degree 1 (pure data parallel over `dp`), then the overrides. */
+export function layoutOf(over: Partial<Layout> & { dp: number }): Layout {
+  return { dpShard: over.dp, zeroStage: 3, tp: 1, sequenceParallel: false, pp: 1, vpp: 1, cp: 1, ep: 1, microBatch: 1, gradAccum: 1, recompute: "none", precision: "bf16", mainGrads: "fp32", ...over };
+}
+
+/**
+ * A planned run carried onto a layout, as the planner will (the lead fills plan.layout): the plan's
+ * batch becomes micro-batch × accumulation × dp of the layout, its GPU count dp·tp·pp·cp, and its
+ * memory section's ZeRO stage and recompute the layout's. The spec may be replaced (GQA, RoPE, MoE specs).
+ */
+export function withLayout(p: Plan, layout: Layout, spec?: Plan["model"]["spec"]): Plan {
+  const q = structuredClone(p);
+  q.layout = layout;
+  if (spec) q.model.spec = spec;
+  const seqs = layout.microBatch * layout.gradAccum * layout.dp;
+  q.batch.globalBatchSeqs.value = seqs;
+  q.batch.globalBatchTokens.value = seqs * q.batch.seqLen.value;
+  q.batch.microBatchSeqs.value = layout.microBatch;
+  q.batch.gradAccumSteps.value = layout.gradAccum;
+  q.batch.dataParallel.value = layout.dp;
+  q.batch.tokensTrained.value = q.batch.steps.value * seqs * q.batch.seqLen.value;
+  q.hardware.numGpus.value = layout.dp * layout.tp * layout.pp * layout.cp;
+  q.memory.zeroStage = layout.zeroStage;
+  q.memory.recompute = layout.recompute === "full" ? "full" : "none";
+  return q;
+}

@@ -2,23 +2,28 @@
  * The Fit tab: the fitters of `lmplan fit` over the HTTP API (POST /api/fit, /api/fit/lr-batch,
  * /api/fit/timescale), each with its options, 95% bootstrap intervals, plots and "plan with these laws".
  * A fit runs on the server's worker threads; the tab shows the time it has taken and can cancel it (the
- * request is aborted, and the server stops the worker).
+ * request is aborted, and the server stops the worker). The μP fitter (a sweep manifest → the base)
+ * runs in the browser: web/src/fit-mup.ts.
  */
 import { EPOCH_PARAMS } from "../../src/laws/chinchilla-epoch.js";
 import { formatCount, formatFlops, formatSig } from "../../src/units/format.js";
 import { lineChart, legend } from "./chart.js";
 import { $, esc } from "./dom.js";
 import { INK, lawStyle, OKABE_ITO } from "./palette.js";
+import { installMupFitter, runMupFit } from "./fit-mup.js";
+import { POWER_LINES_TAU, STEP_LAW, STEP_LAW_TERMS } from "../../src/laws/index.js";
+import { coef } from "../../src/laws/types.js";
 
-type Kind = "loss" | "lr-batch" | "timescale";
+type Kind = "loss" | "lr-batch" | "timescale" | "mup";
 
 interface ApiError {
   path?: string;
   message: string;
 }
 
-const ROUTES: Record<Kind, string> = { loss: "/api/fit", "lr-batch": "/api/fit/lr-batch", timescale: "/api/fit/timescale" };
-const DEFAULT_BOOTSTRAP: Record<Kind, number> = { loss: 100, "lr-batch": 200, timescale: 200 };
+// mup runs in the browser (fit-mup.ts): it has no route
+const ROUTES: Record<Exclude<Kind, "mup">, string> = { loss: "/api/fit", "lr-batch": "/api/fit/lr-batch", timescale: "/api/fit/timescale" };
+const DEFAULT_BOOTSTRAP: Record<Kind, number> = { loss: 100, "lr-batch": 200, timescale: 200, mup: 400 };
 
 export interface FitHooks {
   /** Merge fitted laws into the planner's and show the planner. */
@@ -47,7 +52,7 @@ function query(k: Kind): string {
   const val = (id: string) => $<HTMLInputElement>(id).value.trim();
   q.set("bootstrap", val("fit-bootstrap") || String(DEFAULT_BOOTSTRAP[k]));
   if (k === "loss") q.set("dropHighest", val("fit-drop") || "0");
-  if (k !== "loss" && val("fit-seqlen")) q.set("seqLen", val("fit-seqlen"));
+  if (k !== "loss" && k !== "mup" && val("fit-seqlen")) q.set("seqLen", val("fit-seqlen"));
   if (k === "lr-batch" && val("fit-threshold")) q.set("threshold", val("fit-threshold"));
   if (k === "lr-batch" && val("fit-loss-col")) q.set("map", `loss="${val("fit-loss-col")}"`);
   return q.toString();
@@ -76,6 +81,15 @@ async function runFit(): Promise<void> {
   $("fit-result").innerHTML = "";
   for (const id of ["plot-fit", "plot-fit-residuals"]) $(id).innerHTML = "";
   $("fit-use").hidden = true;
+  if (k === "mup") {
+    const shown = runMupFit(file.name, await file.text(), $<HTMLInputElement>("fit-bootstrap").value);
+    lastLaws = shown?.laws;
+    $("fit-status").textContent = shown ? `fitted in ${shown.seconds.toFixed(1)} s (in the browser)` : "";
+    $("fit-use").textContent = "Plan with this base";
+    $("fit-use").hidden = lastLaws === undefined;
+    return;
+  }
+  $("fit-use").textContent = "Plan with these laws";
   const t0 = performance.now();
   setBusy(true, "fitting…");
   timer = window.setInterval(() => {
@@ -84,7 +98,7 @@ async function runFit(): Promise<void> {
   let res: Response;
   let body: Record<string, unknown> & { errors?: ApiError[] };
   try {
-    res = await fetch(`${ROUTES[k]}?${query(k)}`, { method: "POST", signal: ctrl.signal, headers: { "Content-Type": /\.(jsonl|ndjson|json)$/i.test(file.name) ? "application/x-ndjson" : "text/csv" }, body: await file.text() });
+    res = await fetch(`${ROUTES[k as Exclude<Kind, "mup">]}?${query(k)}`, { method: "POST", signal: ctrl.signal, headers: { "Content-Type": /\.(jsonl|ndjson|json)$/i.test(file.name) ? "application/x-ndjson" : "text/csv" }, body: await file.text() });
     body = (await res.json()) as typeof body;
   } catch (e) {
     if (controller !== ctrl) return;
@@ -206,7 +220,7 @@ function showLrBatch(b: LrBatchBody): void {
     table("Fitted law (95% bootstrap CI)", ["", "law", "exponent of N", "exponent of D"], [
       ["η_opt", `${sig4(Math.exp(L.lrIntercept))} · N^${sig4(L.lrExpN)} · D^${sig4(L.lrExpD)}`, `${sig4(L.lrExpN)} (${ci(b.intervals?.lrExpN, sig3)})`, `${sig4(L.lrExpD)} (${ci(b.intervals?.lrExpD, sig3)})`],
       ["B_opt (tokens)", `${sig4(Math.exp(L.bsIntercept))} · D^${sig4(L.bsExpD)}`, "—", `${sig4(L.bsExpD)} (${ci(b.intervals?.bsExpD, sig3)})`],
-      ["Step Law as published", "η = 1.79·N^−0.713·D^0.307; B = 0.58·D^0.571", "−0.713", "0.307; 0.571"],
+      ["Step Law as published", `${STEP_LAW_TERMS.eta}; ${STEP_LAW_TERMS.Btokens}`, coef(STEP_LAW.alpha), `${coef(STEP_LAW.beta)}; ${coef(STEP_LAW.gamma)}`],
     ]),
     table("Each (N, D) group", ["N", "D", "runs", "near-opt", "best η", "fit η", "fit/best", "best B", "fit B"], b.groups.map((g) => [formatCount(g.N, 3), formatCount(g.D, 3), String(g.runs), String(g.nearOptimal), sig3(g.bestLr), sig3(g.predictedLr), sig3(g.predictedLr / g.bestLr), formatCount(g.bestBatchTokens, 3), formatCount(g.predictedBatchTokens, 3)])),
   ].join("");
@@ -256,8 +270,8 @@ function showTimescale(b: TimescaleBody): void {
   $("fit-result").innerHTML = [
     `<p class="lead">Power Lines' method (arXiv 2505.13738): λ_opt per weight-decay sweep → τ_opt = B/(η·λ_opt·D) → τ_opt = c·TPP<sup>m</sup> · <strong data-testid="fit-used">${b.groups.length} sweeps</strong></p>`,
     table("Fitted law (95% bootstrap CI)", ["", "fit", "95% CI", "Power Lines as published [unverified]"], [
-      ["c", sig4(b.coefficient), ci(b.intervals?.coefficient, sig3), "1.084"],
-      ["m", sig4(b.exponent), ci(b.intervals?.exponent, sig3), "−0.527"],
+      ["c", sig4(b.coefficient), ci(b.intervals?.coefficient, sig3), coef(POWER_LINES_TAU.c)],
+      ["m", sig4(b.exponent), ci(b.intervals?.exponent, sig3), coef(POWER_LINES_TAU.m)],
     ]),
     table("Each sweep", ["N", "D", "TPP", "batch", "η", "λ_opt", "τ_opt", ""], b.groups.map((g) => [formatCount(g.N, 3), formatCount(g.D, 3), sig4(g.TPP), formatCount(g.batchTokens, 3), sig3(g.lr), sig3(g.lambdaOpt), sig3(g.tauOpt), g.atEdge ? "λ_opt at the edge of the sweep" : ""])),
   ].join("");
@@ -275,7 +289,7 @@ function showTimescale(b: TimescaleBody): void {
     series: [
       { key: "sweeps", label: "sweeps", colour: OKABE_ITO.black, line: false, dots: 3.5, points: b.groups.map((g) => ({ x: g.TPP, y: g.tauOpt })) },
       { law: "fitted:timescale", label: "your fit", ...st, points: line(b.coefficient, b.exponent), endLabel: true },
-      { law: "power-lines-tau", label: "Power Lines", ...pl, points: line(1.084, -0.527), endLabel: true },
+      { law: "power-lines-tau", label: "Power Lines", ...pl, points: line(POWER_LINES_TAU.c, POWER_LINES_TAU.m), endLabel: true },
     ],
   })}`;
   $("plot-fit-residuals").innerHTML = `<figcaption><h2>Residuals: log τ_opt − log fit</h2></figcaption>${lineChart({
@@ -292,6 +306,7 @@ function showTimescale(b: TimescaleBody): void {
 // ---- wiring --------------------------------------------------------------------------------------
 
 export function initFit(hooks: FitHooks): void {
+  installMupFitter();
   $("fit-kind").addEventListener("change", () => {
     showKind();
     $("fit-result").innerHTML = "";

@@ -6,7 +6,7 @@
  * Only the grouping is the UI's: a field the groups do not name still appears, under "Other".
  */
 import { acceleratorNames, findAccelerator } from "../../src/hardware/catalog.js";
-import { MODEL_PRESETS } from "../../src/model/presets.js";
+import { ALL_MODEL_PRESETS } from "../../src/model/presets.js";
 import { MUP_BASES } from "../../src/parameterization/bases.js";
 import { SOURCE_PRESETS } from "../../src/mixture/sources.js";
 import type { FieldGroup } from "../../src/plan/options/field.js";
@@ -45,7 +45,7 @@ export const DEFAULT_VALUES: Record<string, string> = { params: "1.3B", tpp: "20
 
 /** Choice labels where the catalogue has a title. */
 const CHOICE_TITLES: Partial<Record<PlanField, Record<string, string>>> = {
-  preset: Object.fromEntries(MODEL_PRESETS.map((p) => [p.id, `${p.title} (${p.id})`])),
+  preset: Object.fromEntries(ALL_MODEL_PRESETS.map((p) => [p.id, `${p.title} (${p.id})`])),
   muBase: Object.fromEntries(MUP_BASES.map((b) => [b.id, `${b.title} (${b.id})`])),
   dataSources: Object.fromEntries(SOURCE_PRESETS.map((s) => [s.id, `${s.title} (${s.id})`])),
 };

@@ -8,7 +8,7 @@
 import { formatIssue } from "../../src/errors.js";
 import { readSources } from "../../src/io/sources.js";
 import { FittedLawsSchema } from "../../src/plan/request.js";
-import { planSafe } from "../../src/plan/plan.js";
+import { planWithDeadline } from "../../src/plan/deadline.js";
 import type { Plan } from "../../src/plan/types.js";
 import { $ } from "./dom.js";
 import { initEmit, loadFormats } from "./emit.js";
@@ -97,7 +97,7 @@ function recompute(): void {
   state.values = readForm();
   const req = request();
   state.request = req;
-  const r = planSafe(req);
+  const r = planWithDeadline(req);
   const out = $("plan-output");
   let general: string[];
   if (r.ok) {

@@ -6,7 +6,7 @@
  */
 import { citationFor, formatNum, sourceLabel } from "../../src/cli/render.js";
 import type { Num, Plan } from "../../src/plan/types.js";
-import { contextGrid, dataGrid, lrByProgress, memoryRows, scheduleShape } from "../../src/plan/sections.js";
+import { contextGrid, dataGrid, lrByProgress, memoryRows, scheduleShape, shapeText, stepRows } from "../../src/plan/sections.js";
 import { formatCount, formatSig, formatUsd } from "../../src/units/format.js";
 import { esc } from "./dom.js";
 import { lawStyle } from "./palette.js";
@@ -41,8 +41,13 @@ function rowsHtml(rows: Row[]): string {
     .join("");
 }
 
-function section(id: string, title: string, rows: Row[]): string {
-  return `<section class="card" data-section="${id}"><h3>${esc(title)}</h3><table class="kv">${rowsHtml(rows)}</table></section>`;
+function section(id: string, title: string, rows: Row[], notes: string[] = []): string {
+  return `<section class="card" data-section="${id}"><h3>${esc(title)}</h3><table class="kv">${rowsHtml(rows)}</table>${notes.map((n) => `<p class="note">${esc(n)}</p>`).join("")}</section>`;
+}
+
+/** What the models price and assume, as notes under a card. */
+function notesOf(modelled?: string[], assumed?: string[]): string[] {
+  return [...(modelled ?? []).map((m) => `modelled: ${m}`), ...(assumed ?? []).map((a) => `assumed: ${a}`)];
 }
 
 /** A table with a header row; cells are text, each tagged with its column's unit. */
@@ -57,9 +62,8 @@ export function renderPlanHtml(plan: Plan): string {
   const parts: string[] = [];
   const m = plan.model;
   const s = m.spec;
-  const kv = s.numKvHeads !== undefined && s.numKvHeads !== s.numHeads ? ` (${s.numKvHeads} KV)` : "";
-  const shape = `d_model ${s.dModel} · ${s.numLayers} layers · ${s.numHeads}${kv} heads × ${s.dModel / s.numHeads} · ${s.ffnType} d_ff ${s.dFf} · ${s.position} · vocab ${s.vocabSize}${s.tiedEmbeddings ? " tied" : ""}`;
-  parts.push(section("model", "Model", [row("parameters", m.totalParams), row("non-embedding", m.nonEmbeddingParams), { label: "shape", value: shape }, row("FLOPs per token", m.flopsPerToken)]));
+  const shape = shapeText(s);
+  parts.push(section("model", "Model", [row("parameters", m.totalParams), row("non-embedding", m.nonEmbeddingParams), ...(s.moe ? [row("active per token", m.activeParams)] : []), { label: "shape", value: shape }, { label: "architecture", value: m.architecture.title }, row("FLOPs per token", m.flopsPerToken)]));
   const b = plan.budget;
   parts.push(
     section("budget", "Budget", [
@@ -104,9 +108,19 @@ export function renderPlanHtml(plan: Plan): string {
       row("wall-clock", h.seconds),
       row("GPU-hours", h.gpuHours),
       h.costUsd ? row("cost", h.costUsd, h.pricePerGpuHour ? ` at ${formatUsd(h.pricePerGpuHour.value)}/GPU-h` : "") : { label: "cost", value: "— (set price)" },
-    ]),
+      // one step on the plan's layout, by term (the terms' text is the CLI's, src/plan/sections.ts)
+      ...stepRows(plan).map((x) => ({ label: x.label.trim(), value: x.value, source: x.source, num: x.num, unit: "" })),
+    ], notesOf(h.modelled, h.assumed)),
   );
-  parts.push(section("memory", "Memory per GPU", memoryRows(plan).map(({ label, value, source, total }) => ({ label, value, source, unit: "bytes", ...(total ? { num: plan.memory.totalBytes } : {}) }))));
+  // the layout and its memory by component; the layouts ranked next, each with why
+  parts.push(
+    section(
+      "memory",
+      "Memory per GPU",
+      memoryRows(plan).map(({ label, value, source, total, num }) => ({ label, value, source, unit: label === "layout" || label === "next layouts" || label === "" ? "" : "bytes", ...(total ? { num: plan.memory.totalBytes } : num ? { num } : {}) })),
+      notesOf(plan.memory.assumptions),
+    ),
+  );
   if (plan.context) {
     const g = contextGrid(plan.context);
     parts.push(grid("context", `Context (same tokens per step in every stage) [${sourceLabel("palm-flops")}]`, g.header, g.rows, g.units, g.notes));

@@ -12,7 +12,7 @@ import { planSafe } from "../../plan/plan.js";
 import type { Plan } from "../../plan/types.js";
 import { parseCount } from "../../units/parse.js";
 
-export type AxisKey = "lr" | "initStd" | "embMult" | "wd" | "batchSeqs" | "params" | "tokens" | "tpp";
+export type AxisKey = "lr" | "initStd" | "embMult" | "wd" | "batchSeqs" | "params" | "tokens" | "tpp" | "width";
 
 export interface AxisSpec {
   key: AxisKey;
@@ -32,6 +32,7 @@ export const AXES: readonly AxisSpec[] = [
   { key: "params", flag: "--params <values>", description: "model sizes N (lmplan picks each shape)", kind: "count" },
   { key: "tokens", flag: "--tokens <values>", description: "training tokens D per run", kind: "count" },
   { key: "tpp", flag: "--tpp <values>", description: "tokens per parameter per run", kind: "real" },
+  { key: "width", flag: "--widths <values>", description: "proxy widths d_model, each a multiple of 64 (with --layers: does the μP optimum move with width? lmplan fit mup tests it)", kind: "real", integer: true },
 ];
 
 const REAL = /^[+]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
@@ -123,6 +124,7 @@ export interface SweepPoint {
   params?: number;
   tokens?: number;
   tpp?: number;
+  width?: number;
 }
 
 /** The cartesian product of the axes, in the order given (the last axis varies fastest). */
@@ -172,10 +174,60 @@ export interface SweepRun {
   config: EmitResult;
 }
 
+/**
+ * How a sweep sets what it does not sweep, so that it measures what it claims (issue 15 item 3):
+ * - holdWeightDecay false (the default): when η is swept and λ is not, each run's λ follows its η so the
+ *   AdamW timescale τ = B/(η·λ·D) stays at the plan's τ_opt (Power Lines, arXiv 2505.13738: hold τ,
+ *   i.e. λ ∝ 1/η, when sweeping η); true keeps the plan's λ for every run (τ then varies with η).
+ * - beta2, eps: AdamW β2 and ε for every run, the values the target will train with (default: 0.95 and
+ *   1e-8, what lmplan plans above 192 sequences of 2048 — the Cerebras-GPT/BTLM configs — rather than
+ *   Porian's small-batch β2 = 0.99 the proxy's own plan would take).
+ */
+export interface SweepOptions {
+  holdWeightDecay?: boolean;
+  beta2?: number;
+  eps?: number;
+}
+
+/** AdamW β2 and ε of the target runs lmplan plans (the Cerebras-GPT and BTLM configs; src/plan/stages/optimizer.ts). */
+export const TARGET_ADAM = { beta2: 0.95, eps: 1e-8 } as const;
+
+/**
+ * The plan with λ, β2 and ε set as the sweep's options say (after withHyperparameters). λ is recomputed
+ * only when η was swept and λ was not: λ = B/(η_hidden·τ_opt·D), the plan's τ_opt held.
+ */
+export function withSweepOptimizer(plan: Plan, pt: SweepPoint, o: SweepOptions): Plan {
+  const opt = plan.optimizer;
+  const beta2 = o.beta2 ?? TARGET_ADAM.beta2;
+  const eps = (o.eps ?? TARGET_ADAM.eps) * opt.parameterization.adamEpsMultiplier;
+  let { weightDecay, tau } = opt;
+  const B = plan.batch.globalBatchTokens.value;
+  const D = plan.batch.tokensTrained.value;
+  const eta = opt.hiddenLr.value;
+  if (pt.lr !== undefined && pt.wd === undefined && !o.holdWeightDecay) {
+    // Power Lines: τ = B/(η·λ·D); hold τ at τ_opt → λ = B/(η·τ_opt·D)
+    const lambda = B / (eta * opt.tauOpt.value * D);
+    weightDecay = { ...weightDecay, value: lambda, source: opt.tauOpt.source, derivation: `λ = B/(η·τ_opt·D) = ${B} / (${+eta.toPrecision(6)} · ${+opt.tauOpt.value.toPrecision(6)} · ${D}): τ held while η is swept` };
+  }
+  if (weightDecay.value > 0) tau = { ...tau, value: B / (eta * weightDecay.value * D), derivation: `τ = B/(η·λ·D) = ${B} / (${+eta.toPrecision(6)} · ${+weightDecay.value.toPrecision(6)} · ${D})` };
+  return {
+    ...plan,
+    optimizer: {
+      ...opt,
+      weightDecay,
+      tau,
+      beta2: { ...opt.beta2, value: beta2, source: o.beta2 !== undefined ? "user" : "mup-cerebras", derivation: o.beta2 !== undefined ? "--beta2" : "the target's AdamW β2 (Cerebras-GPT and BTLM configs), for every proxy run" },
+      eps: { ...opt.eps, value: eps, source: o.eps !== undefined ? "user" : opt.eps.source, derivation: o.eps !== undefined ? "--eps" : opt.eps.derivation },
+    },
+  };
+}
+
 /** Plan and emit every point of the grid; the first point that cannot be planned stops the sweep with its issues. */
-export function buildSweep(base: Record<string, unknown>, axes: [AxisKey, number[]][], emitter: Emitter): Result<SweepRun[]> {
+export function buildSweep(base: Record<string, unknown>, axes: [AxisKey, number[]][], emitter: Emitter, o: SweepOptions = {}): Result<SweepRun[]> {
   const keys = axes.map(([k]) => k);
   const issues: Issue[] = [];
+  if (keys.includes("width") && base.width !== undefined) issues.push(conflict(["widths", "baseWidth"], "--widths sweeps the proxy's width and --base-width fixes one; give one of them"));
+  if (keys.includes("width") && keys.includes("params")) issues.push(conflict(["widths", "params"], "--widths fixes each run's shape and --params asks lmplan to choose one; give one of them"));
   if (keys.includes("params") && base.width !== undefined) issues.push(conflict(["params", "baseWidth"], "--params sweeps model sizes and --base-width fixes one; give one of them"));
   if ((keys.includes("tokens") ? 1 : 0) + (keys.includes("tpp") ? 1 : 0) > 1) issues.push(conflict(["tokens", "tpp"], "sweep either --tokens or --tpp, not both"));
   if ((keys.includes("initStd") || keys.includes("embMult")) && base.parameterization === "sp") issues.push(conflict(["initStd", "parameterization"], "σ_base and m_emb are μP's; drop --parameterization sp"));
@@ -193,12 +245,11 @@ export function buildSweep(base: Record<string, unknown>, axes: [AxisKey, number
     if (pt.tpp !== undefined) req.tpp = pt.tpp;
     if (pt.batchSeqs !== undefined) req.batchSeqs = pt.batchSeqs;
     if (pt.wd !== undefined) req.weightDecay = pt.wd;
-    const r = planSafe(req);
+    if (pt.width !== undefined) req.width = pt.width;
+    // a swept batch must run as given (the planner's batch policy refuses one that cannot)
+    const r = planSafe(req, { batchPolicy: "exact" });
     if (!r.ok) return { ok: false, issues: r.issues.map((i) => ({ ...i, path: [`run ${id} (${describePoint(pt)})`, ...i.path] })) };
-    const plan = withHyperparameters(r.value, pt);
-    if (pt.batchSeqs !== undefined && plan.batch.globalBatchSeqs.value !== pt.batchSeqs) {
-      return { ok: false, issues: [invalid("batchSeqs", `a batch that splits evenly over the ${plan.batch.dataParallel.value} GPUs of each run (run ${id} would use ${plan.batch.globalBatchSeqs.value})`, pt.batchSeqs)] };
-    }
+    const plan = withSweepOptimizer(withHyperparameters(r.value, pt), pt, o);
     runs.push({ id, point: pt, plan, config: emitter.emit(plan) });
   }
   return { ok: true, value: runs };

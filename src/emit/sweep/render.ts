@@ -140,9 +140,14 @@ export function renderSweep(runs: SweepRun[], o: RenderOptions): string {
 }
 
 /** The header line of manifest.csv (loss last, so an unfilled row ends with a comma). */
-export const MANIFEST_HEADER = "run_id,config,params,non_embedding_params,tokens,lr,base_lr,wd,batch_tokens,seq_len,init_std,emb_mult,loss";
+export const MANIFEST_HEADER = "run_id,config,params,non_embedding_params,tokens,tpp,width,layers,d_base,lr,base_lr,wd,tau,batch_tokens,seq_len,init_std,emb_mult,output_alpha,beta1,beta2,eps,loss";
 
-/** manifest.csv: one row per run, in the column names `lmplan fit loss | lr-batch | timescale` read. */
+/**
+ * manifest.csv: one row per run, in the column names `lmplan fit loss | lr-batch | timescale | mup` read.
+ * Besides the swept values each row records what the proxy was trained at — its TPP, batch, width and
+ * depth, the μP base width d_base, the AdamW timescale τ it held, β1/β2/ε — so `fit mup` can write a
+ * base that says where it was tuned, and a plan can compare the proxy's horizon and batch with the target's.
+ */
 export function renderManifest(runs: SweepRun[]): string {
   const rows = runs.map((r) => {
     const p = r.plan;
@@ -152,16 +157,26 @@ export function renderManifest(runs: SweepRun[]): string {
       params: p.model.totalParams.value,
       non_embedding_params: p.model.nonEmbeddingParams.value,
       tokens: p.batch.tokensTrained.value,
+      tpp: +(p.batch.tokensTrained.value / p.model.totalParams.value).toPrecision(6),
+      width: p.model.spec.dModel,
+      layers: p.model.spec.numLayers,
+      d_base: p.optimizer.parameterization.kind === "sp" ? "" : +(p.model.spec.dModel / p.optimizer.parameterization.widthMultiplier).toPrecision(12),
       // the hidden-weight LR, which lr-batch and timescale fits read; base_lr is μP's η_base
       lr: +p.optimizer.hiddenLr.value.toPrecision(12),
       base_lr: p.optimizer.baseLr.value,
       wd: +p.optimizer.weightDecay.value.toPrecision(12),
+      tau: Number.isFinite(p.optimizer.tau.value) ? +p.optimizer.tau.value.toPrecision(6) : "",
       batch_tokens: p.batch.globalBatchTokens.value,
       seq_len: p.batch.seqLen.value,
       init_std: p.optimizer.parameterization.embedding.initStd ?? "",
       emb_mult: p.optimizer.parameterization.embedding.outputMultiplier,
+      // α_out: the output logits are × α_out/m_d (src/parameterization/mup.ts)
+      output_alpha: +(p.optimizer.parameterization.outputLogitsScale * p.optimizer.parameterization.widthMultiplier).toPrecision(12),
+      beta1: p.optimizer.beta1.value,
+      beta2: p.optimizer.beta2.value,
+      eps: +(p.optimizer.eps.value / p.optimizer.parameterization.adamEpsMultiplier).toPrecision(12),
       loss: "",
     };
   });
-  return Papa.unparse(rows, { newline: "\n" }) + "\n";
+  return Papa.unparse(rows, { newline: "\n", columns: MANIFEST_HEADER.split(",") }) + "\n";
 }

@@ -1,6 +1,6 @@
 /**
  * TFRecord framing, as TensorFlow writes event files (tensorflow/tensorflow
- * tensorflow/core/lib/io/record_writer.cc; SCIENCE.md §16):
+ * tensorflow/core/lib/io/record_writer.cc; docs/science.md §16):
  *   uint64 length (little-endian) · uint32 masked CRC-32C of those 8 bytes · data · uint32 masked CRC-32C of data.
  * Every record is checked. A corrupt record is reported with its byte offset — never skipped silently:
  * - a data CRC that does not match: that record is reported and the next one read (its length was

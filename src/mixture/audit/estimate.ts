@@ -6,7 +6,7 @@
  * holding f of its documents, and its duplicate rate understates the corpus's (a corpus cluster of K
  * copies leaves Binomial(K, f) in the sample, often 1: no longer a duplicate).
  *
- * lmplan's correction (a method-of-moments under Bernoulli sampling; lmplan's own, SCIENCE.md §15):
+ * lmplan's correction (a method-of-moments under Bernoulli sampling; lmplan's own, docs/science.md §15):
  * - pairs: P̂ = P_s / f² (unbiased); triples T̂ = T_s / f³;
  * - cluster size: if corpus duplicate clusters had one size K, E[T]/E[P] = (K − 2)/3, so
  *   K̂ = 2 + 3·T_s / (f·P_s) — pairs say how many, triples say how big;

@@ -10,7 +10,7 @@ import { hashBatch, type BatchResult } from "./batch.js";
 import { MinHasher } from "./minhash.js";
 
 // dist/mixture/audit/worker.js beside dist/mixture/audit/pool.js, from the bundled CLI chunks in
-// dist/bundle/, and from the sources (tests) the built copy — as src/fit/pool.ts finds its worker
+// dist/bundle/, and from the sources (tests) the built copy — as src/workers/fit-pool.ts finds its worker
 const findWorker = () => builtFile("mixture/audit/worker.js", import.meta.url);
 
 /** Most threads one audit starts. */

@@ -3,7 +3,7 @@
  * type) with its CLI flag, unit, description and default rule attached as metadata, so --help, the
  * JSON body, OpenAPI and the web form are all read from the same place (issue 11).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { invalid, type Result } from "../../errors.js";
 import { parseCount, type CountOptions } from "../../units/parse.js";
 
@@ -112,6 +112,21 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T)
   });
   CHOICES.set(schema, values);
   return withJson(schema, { type: "string", enum: [...values] });
+}
+
+/**
+ * true/false as JSON booleans or as the words a flag carries (true/false, yes/no, 1/0); the web form
+ * draws it as a true/false select.
+ */
+export function yesNo(what: string) {
+  const schema = fromParser((v): Result<boolean> => {
+    const s = typeof v === "string" ? v.trim().toLowerCase() : v;
+    if (s === true || s === "true" || s === "yes" || s === 1 || s === "1") return { ok: true, value: true };
+    if (s === false || s === "false" || s === "no" || s === 0 || s === "0") return { ok: true, value: false };
+    return { ok: false, issues: [invalid("", `true or false (${what})`, v)] };
+  });
+  CHOICES.set(schema, ["true", "false"]);
+  return withJson(schema, { anyOf: [{ type: "boolean" }, { type: "string", enum: ["true", "false", "yes", "no", "1", "0"], description: "the same written as a flag word" }] });
 }
 
 /**

@@ -45,7 +45,7 @@ export function buildAlternatives(x: {
   const po = porian.evaluate({ N: x.counts.flops });
   out.push({ source: porian.id, title: porian.title, verified: porian.verified, peakLr: po.value.eta, batchTokens: po.value.Btokens, weightDecay: lam(po.value.eta, po.value.Btokens), caveat: caveat(porian, { N: x.counts.flops }) });
   const ps = powerScheduler.evaluate({ batchSeqs: x.batchTokens / 4096, T: x.D, a: POWER_SCHEDULER_CHOSEN.a });
-  out.push({ source: powerScheduler.id, title: `${powerScheduler.title} at T = D (a = 4)`, verified: powerScheduler.verified, peakLr: ps.value.eta, batchTokens: x.batchTokens, weightDecay: lam(ps.value.eta, x.batchTokens), caveat: caveat(powerScheduler, { batchSeqs: x.batchTokens / 4096, T: x.D, a: POWER_SCHEDULER_CHOSEN.a }) });
+  out.push({ source: powerScheduler.id, title: `${powerScheduler.title} at T = D (a = ${POWER_SCHEDULER_CHOSEN.a})`, verified: powerScheduler.verified, peakLr: ps.value.eta, batchTokens: x.batchTokens, weightDecay: lam(ps.value.eta, x.batchTokens), caveat: caveat(powerScheduler, { batchSeqs: x.batchTokens / 4096, T: x.D, a: POWER_SCHEDULER_CHOSEN.a }) });
   return out;
 }
 

@@ -5,7 +5,7 @@ import type { Warning } from "../../laws/types.js";
 import { formatCount, formatSig } from "../../units/format.js";
 import type { Num } from "../types.js";
 
-/** A plan number with its source id and its arithmetic in words (DESIGN.md: every number carries a source). */
+/** A plan number with its source id and its arithmetic in words (docs/design.md: every number carries a source). */
 export const n = (value: number, unit: string, source: string, derivation: string): Num => ({ value, unit, source, derivation });
 /** A count with four significant figures and its suffix (1.3B, 627B). */
 export const c = (x: number) => formatCount(x, 4);

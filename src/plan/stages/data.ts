@@ -1,6 +1,6 @@
 /**
  * Data and context: the context-length stages (same tokens per step at each length, each stage's
- * attention FLOPs and memory at its own length; ALiBi/RoPE extrapolation to the target length) and the
+ * attention FLOPs and memory at its own length on the plan's layout; ALiBi/RoPE extrapolation to the target length) and the
  * data mixture's epochs per source for the planned tokens.
  */
 import type { Result } from "../../errors.js";
@@ -9,11 +9,12 @@ import { conflict } from "../../errors.js";
 import { planContext, type ContextPlan } from "../../context/stages.js";
 import { parseUpsample, planMixture, weightsForMix } from "../../mixture/plan.js";
 import { findSourcePreset } from "../../mixture/sources.js";
+import type { Layout, LayoutMemoryOptions } from "../../layout/index.js";
 import type { ResolvedRequest } from "../resolve.js";
 import type { Plan } from "../types.js";
 import type { ScaleStage } from "./scale.js";
 
-export function contextStage(r: ResolvedRequest, scale: ScaleStage, x: { tokensTrained: number; batchTokens: number; dp: number }): Result<ContextPlan | undefined> {
+export function contextStage(r: ResolvedRequest, scale: ScaleStage, x: { tokensTrained: number; batchTokens: number; dp: number; layout?: Layout; layoutOptions?: LayoutMemoryOptions }): Result<ContextPlan | undefined> {
   const { req } = r;
   if (!r.stages && req.targetContext === undefined) return { ok: true, value: undefined };
   const cx = planContext({
@@ -22,7 +23,7 @@ export function contextStage(r: ResolvedRequest, scale: ScaleStage, x: { tokensT
     batchTokens: x.batchTokens,
     spec: scale.spec,
     ...(req.targetContext !== undefined ? { targetLength: req.targetContext } : {}),
-    memory: { dataParallel: x.dp, zeroStage: r.zeroStage.value, capacityBytes: r.accel.memoryBytes },
+    memory: { dataParallel: x.dp, zeroStage: x.layout?.zeroStage ?? r.zeroStage.value, capacityBytes: r.accel.memoryBytes, ...(x.layout ? { layout: x.layout, layoutOptions: x.layoutOptions ?? {} } : {}) },
   });
   if (!cx.ok) return { ok: false, issues: cx.issues.map((i) => ({ ...i, path: i.path[0] === "train" ? ["contextStages", ...i.path.slice(1)] : i.path[0] === "target" ? ["targetContext", ...i.path.slice(1)] : i.path })) };
   return cx;

@@ -1,6 +1,8 @@
 /**
- * Hardware: the accelerator's dense peak for the chosen precision and the utilisation the time model
- * applies to it. Time and cost scale with 1/MFU, so an assumed MFU is always said out loud.
+ * Hardware: the accelerator's dense peak for the chosen precision. `mfu` is the request's (--mfu, else
+ * the declared default) for the stages that size compute from a GPU budget before the model is known;
+ * the plan's time runs at the layout's efficiency instead (stages/time.ts), whose source the time stage
+ * says out loud.
  */
 import { invalid, type Result } from "../../errors.js";
 import type { Accelerator } from "../../hardware/catalog.js";
@@ -23,6 +25,5 @@ export function hardwareStage(r: ResolvedRequest): Result<HardwareStage> {
   if (peak === undefined) return { ok: false, issues: [invalid("precision", `bf16 (the ${accel.title} has no fp8)`, precision)] };
   const mfu = r.mfu.value;
   const warnings: Warning[] = [];
-  if (r.mfu.from !== "user") warnings.push({ code: "assumption", source: "torchtitan-mfu", message: `MFU ${mfu} assumed (TorchTitan's measured Llama 3.1 8B on H100); time and cost scale with 1/MFU — pass --mfu with your own measurement` });
   return { ok: true, value: { accel, precision, peak, mfu, warnings } };
 }

@@ -1,76 +1,112 @@
 /**
- * Memory: the largest micro-batch that fits, model states sharded by the ZeRO stage (Rajbhandari et
- * al., arXiv 1910.02054 §3.1) plus activations (Korthikanti et al., arXiv 2205.05198 §4), with full
- * recomputation when nothing fits without it (recompute auto). A plan that does not fit is still a
+ * Memory: the plan's layout's memory per GPU by component (src/layout/memory.ts layoutMemory, each term
+ * cited there: ZeRO arXiv 1910.02054 §3.1/§5 for the model states, Korthikanti et al. arXiv 2205.05198
+ * Table 2 for the activations, the loss's logits by implementation, FSDP2's working set, a stated
+ * reserve), the layouts ranked next with why, and whether it fits. A plan that does not fit is still a
  * plan — it says so — and `lmplan emit` refuses to write it unless asked.
  */
 import { conflict, type Result } from "../../errors.js";
 import type { Warning } from "../../laws/types.js";
-import { chooseMicroBatch } from "../../model/memory.js";
 import type { Accelerator } from "../../hardware/catalog.js";
+import { describeLayout, type MemoryByComponent } from "../../layout/index.js";
+import { bytes } from "../../units/types.js";
 import type { ResolvedRequest } from "../resolve.js";
-import type { Num, Plan } from "../types.js";
+import type { LayoutAlternative, MemoryComponents, Num, Plan } from "../types.js";
+import type { LayoutChoice } from "./batch.js";
 import { c, gib, n } from "./common.js";
 
 export interface MemoryStage {
   section: Plan["memory"];
-  /** The batch section's micro-batch split. */
-  nums: { globalBatchTokens: Num; microBatchSeqs: Num; gradAccumSteps: Num };
   warnings: Warning[];
 }
 
 export interface MemoryInputs {
   accel: Accelerator;
-  spec: Plan["model"]["spec"];
-  seqLen: number;
   D: number;
   batchSeqs: number;
-  dp: number;
-  zeroStage: 0 | 1 | 2 | 3;
-  recompute: "auto" | "none" | "full";
-  /** The user's micro-batch; the largest that fits when absent. */
-  microBatch?: number;
+  choice: LayoutChoice;
 }
 
-/** The memory stage's inputs from a resolved request (a saved plan re-split by emit builds its own). */
-export function memoryInputs(r: ResolvedRequest, x: Pick<MemoryInputs, "spec" | "seqLen" | "D" | "batchSeqs" | "dp">): MemoryInputs {
-  return { ...x, accel: r.accel, zeroStage: r.zeroStage.value, recompute: r.recompute.value, ...(r.req.microBatch !== undefined ? { microBatch: r.req.microBatch } : {}) };
+/** The memory stage's inputs from a resolved request and the batch stage's layout. */
+export function memoryInputs(r: ResolvedRequest, x: Omit<MemoryInputs, "accel">): MemoryInputs {
+  return { ...x, accel: r.accel };
+}
+
+/** The old per-GPU breakdown (weights, gradients, optimizer, activations, logits, total) from the layout's components: optimizer = master weights + AdamW states; total = the layout's, working set and reserve included. */
+export function breakdownOf(m: MemoryByComponent): Plan["memory"]["perGpu"] {
+  return {
+    weights: bytes(m.weightsBytes),
+    gradients: bytes(m.gradientsBytes),
+    optimizer: bytes(m.masterWeightsBytes + m.optimizerStatesBytes),
+    activations: bytes(m.activationsBytes),
+    logits: bytes(m.logitsBytes),
+    total: bytes(m.totalBytes),
+  };
+}
+
+/** Each component as a sourced number; its derivation is layoutMemory's own line for it. */
+export function componentsOf(m: MemoryByComponent): MemoryComponents {
+  const line = (re: RegExp) => m.derivation.find((d) => re.test(d)) ?? "";
+  const states = line(/^weights /);
+  const convention = m.convention === "megatron" ? "Megatron-LM theoretical_memory_usage.py (NVIDIA/Megatron-LM @ d98e8a64)" : "";
+  const b = (value: number, source: string, derivation: string): Num => n(value, "bytes", source, derivation || convention || "src/layout/memory.ts");
+  return {
+    weights: b(m.weightsBytes, "zero", states),
+    gradients: b(m.gradientsBytes, "zero", states),
+    masterWeights: b(m.masterWeightsBytes, "zero", states),
+    optimizerStates: b(m.optimizerStatesBytes, "zero", states),
+    activations: b(m.activationsBytes, "activations", line(/^activations/)),
+    logits: b(m.logitsBytes, "arithmetic", line(/^logits/) || "not on this stage (the last stage holds the logits)"),
+    zeroWorkingSet: b(m.zeroWorkingSetBytes, "arithmetic", line(/^ZeRO-3 working set/) || "none: the weights are not sharded (ZeRO < 3)"),
+    reserve: b(m.reserveBytes, "arithmetic", line(/^reserve/)),
+  };
 }
 
 export function memoryStage(x: MemoryInputs): Result<MemoryStage> {
-  const { spec, seqLen, D, batchSeqs, dp, accel, zeroStage } = x;
-  const perGpuSeqs = batchSeqs / dp;
+  const { batchSeqs, D, accel, choice } = x;
   // a run this size is outside every law's range and every machine; refuse rather than grind on it
-  if (!Number.isFinite(batchSeqs) || perGpuSeqs > 1e12 || !Number.isFinite(D) || D > 1e18) {
+  if (!Number.isFinite(batchSeqs) || batchSeqs > 1e12 || !Number.isFinite(D) || D > 1e18) {
     return { ok: false, issues: [conflict(["tokens"], `this request works out to ${c(D)} tokens and a batch of ${c(batchSeqs)} sequences, beyond what lmplan plans (≤ 1e18 tokens); check the budget's units`)] };
   }
-  const mem = chooseMicroBatch(spec, seqLen, perGpuSeqs, dp, zeroStage, x.recompute, accel.memoryBytes, x.microBatch);
-  if (!mem.ok) return mem;
-  const { micro, recompute, breakdown } = mem.value;
-  const fits = breakdown.total <= accel.memoryBytes;
+  const best = choice.chosen;
+  const l = best.layout;
+  const m = best.memory;
+  const fits = m.totalBytes <= accel.memoryBytes;
   const warnings: Warning[] = [];
   if (!fits) {
-    warnings.push({ code: "memory", source: "zero", message: `memory: ${gib(breakdown.total)} GiB per GPU at micro-batch ${micro} exceeds the ${accel.title}'s ${gib(accel.memoryBytes)} GiB; shard further (tensor/pipeline parallelism), use more GPUs or a larger-memory accelerator` });
+    warnings.push({ code: "memory", source: "zero", message: `memory: no layout of these GPUs fits; the least memory found, ${gib(m.totalBytes)} GiB per GPU (${describeLayout(l)}), exceeds the ${accel.title}'s ${gib(accel.memoryBytes)} GiB — use more GPUs, a larger-memory accelerator or a shorter sequence, or drop pins that hold the layout back (--tp, --pp, --cp, --micro-batch, --recompute)` });
   }
-  const batchTokens = batchSeqs * seqLen;
+  const layouts: LayoutAlternative[] = choice.others.slice(0, 4).map((o) => ({
+    layout: o.layout,
+    description: describeLayout(o.layout),
+    batchSeqs: o.batchSeqs,
+    totalBytes: o.memory.totalBytes,
+    stepSeconds: o.time.stepSeconds,
+    tokensPerSecondPerGpu: o.time.tokensPerSecondPerGpu,
+    why: o.why,
+  }));
+  const perGpu = breakdownOf(m);
+  const parts = `weights ${gib(m.weightsBytes)} + gradients ${gib(m.gradientsBytes)} + master ${gib(m.masterWeightsBytes)} + AdamW states ${gib(m.optimizerStatesBytes)} + activations ${gib(m.activationsBytes)} + logits ${gib(m.logitsBytes)} + ZeRO-3 working set ${gib(m.zeroWorkingSetBytes)} + reserve ${gib(m.reserveBytes)} GiB`;
   return {
     ok: true,
     value: {
       section: {
-        perGpu: breakdown,
+        perGpu,
         capacityBytes: n(accel.memoryBytes, "bytes", "hardware-catalog", accel.title),
-        totalBytes: n(breakdown.total, "bytes", "zero", `weights ${gib(breakdown.weights)} + gradients ${gib(breakdown.gradients)} + optimizer ${gib(breakdown.optimizer)} + activations ${gib(breakdown.activations)} + logits ${gib(breakdown.logits)} GiB (ZeRO-${zeroStage} over ${dp} ranks, recompute ${recompute})`),
+        totalBytes: n(m.totalBytes, "bytes", m.convention === "megatron" ? "arithmetic" : "zero", `${parts} on pipeline stage ${m.stage} (${describeLayout(l)}${m.convention === "megatron" ? "; Megatron-LM's estimator" : ""})`),
         fits,
-        zeroStage,
-        recompute,
+        zeroStage: l.zeroStage,
+        recompute: l.recompute,
         flashAttention: true,
-      },
-      nums: {
-        globalBatchTokens: n(batchTokens, "tokens", "arithmetic", `micro-batch ${micro} × seq ${seqLen} × accumulation ${perGpuSeqs / micro} × data-parallel ${dp} = ${batchTokens}`),
-        microBatchSeqs: n(micro, "sequences", x.microBatch !== undefined ? "user" : "zero", x.microBatch !== undefined ? "as given" : `largest divisor of ${perGpuSeqs} sequences per GPU that fits in ${gib(accel.memoryBytes)} GiB`),
-        gradAccumSteps: n(perGpuSeqs / micro, "steps", "arithmetic", `${perGpuSeqs} sequences per GPU / micro-batch ${micro}`),
+        components: componentsOf(m),
+        stage: m.stage,
+        convention: m.convention,
+        assumptions: [...best.notes],
+        search: choice.search.derivation,
+        ...(layouts.length > 0 ? { layouts } : {}),
       },
       warnings,
     },
   };
 }
+

@@ -5,14 +5,15 @@
  * nothing else spends exactly that budget. The shape rule then turns N into a real transformer, whose
  * own parameter count is the one the rest of the plan uses.
  */
-import { conflict, invalid, missing, type Result } from "../../errors.js";
+import { conflict, invalid, type Result } from "../../errors.js";
 import type { Warning } from "../../laws/types.js";
 import { optimalTokensForParams } from "../../laws/chinchilla-form.js";
 import { flopsPerToken, type FlopsPerToken } from "../../model/flops.js";
 import { countParams, type ParamCounts } from "../../model/params.js";
-import { DEFAULT_SHAPE_OPTIONS, chooseShape, reachableParams, shapeAt, type ShapeOptions, type ShapeTemplate } from "../../model/shape.js";
+import { resolveArch, type ResolvedArch } from "../../model/arch.js";
+import { flopsDerivation } from "../../model/flops-derivation.js";
+import { PARALLEL_SHAPE_OPTIONS, chooseShape, chooseShapeReport, reachableParams, type ShapeOptions, type ShapeTemplate } from "../../model/shape.js";
 import type { ArchSpec } from "../../model/spec.js";
-import { DEFAULT_TEMPLATE } from "./template.js";
 import { formatFlops } from "../../units/format.js";
 import { SECONDS_PER_DAY } from "../../units/types.js";
 import type { ResolvedRequest } from "../resolve.js";
@@ -20,6 +21,7 @@ import { solveScale, type ScaleConstraints, type Target } from "../solve.js";
 import type { Plan } from "../types.js";
 import { c, n, s4, signedPct } from "./common.js";
 import type { HardwareStage } from "./hardware.js";
+import { planEfficiency } from "./batch.js";
 
 export interface ScaleStage {
   spec: ArchSpec;
@@ -40,6 +42,7 @@ export interface ScaleStage {
 
 /** How the request fixes the shape: a preset, an explicit --width/--layers, or the shape rule for a target N. */
 interface ShapeRule {
+  arch: ResolvedArch;
   template: ShapeTemplate;
   opts: ShapeOptions;
   fixed?: ArchSpec;
@@ -48,25 +51,26 @@ interface ShapeRule {
   fixedN?: { id: string; N: number };
 }
 
+/**
+ * The block and the shape rules: the preset's published spec, or an --arch family's block (BTLM-3B-8K's
+ * by default) with the request's overrides, shaped with heads and KV heads divisible by the
+ * tensor-parallel degree and the vocabulary padded as Megatron-LM pads it (src/model/arch.ts, shape.ts).
+ */
 function shapeRule(r: ResolvedRequest): Result<ShapeRule> {
   const { req, preset } = r;
   const seqLen = r.seqLen.value;
-  const template: ShapeTemplate = { ...DEFAULT_TEMPLATE, seqLen };
-  const opts = { ...DEFAULT_SHAPE_OPTIONS, aspectRatio: req.aspectRatio ?? DEFAULT_SHAPE_OPTIONS.aspectRatio };
-  // --width (and --layers) fix the shape the way a preset does
   if (req.width !== undefined && preset) return { ok: false, issues: [conflict(["width", "preset"], `--width sets the shape and --preset ${preset.id} fixes it too; give one of them`)] };
-  if (req.layers !== undefined && req.width === undefined) return { ok: false, issues: [missing(["width"], "--layers needs --width (the depth of an explicit shape)")] };
-  if (req.width !== undefined && req.width % 64 !== 0) return { ok: false, issues: [invalid("width", "a multiple of 64 (whole heads of 64 or 128)", req.width)] };
-  // from 1024 up heads are 128 wide (shapeAt), so the width must hold whole ones
-  if (req.width !== undefined && req.width >= 1024 && req.width % opts.headDim !== 0) return { ok: false, issues: [invalid("width", `a multiple of ${opts.headDim} from 1024 up (whole heads of ${opts.headDim})`, req.width)] };
-  const fixed = req.width !== undefined ? shapeAt(req.width, req.layers ?? Math.max(1, Math.round(req.width / opts.aspectRatio)), template, opts) : undefined;
+  const resolved = resolveArch({ ...req, seqLen }, preset ? { ...preset.model, seqLen } : undefined, PARALLEL_SHAPE_OPTIONS);
+  if (!resolved.ok) return resolved;
+  const arch = resolved.value;
+  const { template, shapeOptions: opts, fixed } = arch;
   const shapeFor = (N: number): ArchSpec => (preset ? { ...preset.model, seqLen } : (fixed ?? chooseShape(N, template, opts)));
   const fixedN = preset
     ? { id: preset.id, N: countParams({ ...preset.model, seqLen }).total }
     : fixed
       ? { id: `--width ${fixed.dModel} --layers ${fixed.numLayers}`, N: countParams(fixed).total }
       : undefined;
-  return { ok: true, value: { template, opts, ...(fixed ? { fixed } : {}), shapeFor, ...(fixedN ? { fixedN } : {}) } };
+  return { ok: true, value: { arch, template, opts, ...(fixed ? { fixed } : {}), shapeFor, ...(fixedN ? { fixedN } : {}) } };
 }
 
 interface Solved {
@@ -86,7 +90,10 @@ function solveHardwareBudget(r: ResolvedRequest, hw: HardwareStage, rule: ShapeR
   const gpus = r.gpusGiven as number;
   const days = r.req.days as number;
   const law = { id: r.lossLaw.value.law.id, params: r.lossLaw.value.params };
-  const Chw = gpus * hw.peak * hw.mfu * days;
+  // the efficiency is the cited table's for the model's size class (or --mfu): it moves with the shape,
+  // so the split and the efficiency are iterated together
+  let mfu = hw.mfu;
+  let Chw = gpus * hw.peak * mfu * days;
   let C6 = Chw;
   let t: Result<Target> = { ok: false, issues: [] };
   let shape: ArchSpec | undefined;
@@ -94,7 +101,9 @@ function solveHardwareBudget(r: ResolvedRequest, hw: HardwareStage, rule: ShapeR
     t = solveScale({ ...constraints, compute: C6 }, law, rule.fixedN);
     if (!t.ok) return t;
     shape = rule.shapeFor(t.value.N);
-    const dHere = t.value.keep === "tokens" && constraints.tokens !== undefined ? constraints.tokens : Chw / flopsPerToken(shape).total;
+    mfu = planEfficiency(r, shape).u;
+    Chw = gpus * hw.peak * mfu * days;
+    const dHere = t.value.keep === "tokens" && constraints.tokens !== undefined ? constraints.tokens : Chw / flopsPerToken(shape, shape.seqLen, rule.arch.flopsConvention).total;
     C6 = 6 * countParams(shape).total * dHere;
   }
   if (!t.ok) return t;
@@ -102,10 +111,10 @@ function solveHardwareBudget(r: ResolvedRequest, hw: HardwareStage, rule: ShapeR
   return {
     ok: true,
     value: {
-      target: { ...t.value, how: `GPU budget ${gpus} × ${s4(hw.peak)} FLOP/s × MFU ${hw.mfu} × ${s4(days / SECONDS_PER_DAY)} days = ${formatFlops(Chw)} FLOPs; ${t.value.how}` },
+      target: { ...t.value, how: `GPU budget ${gpus} × ${s4(hw.peak)} FLOP/s × efficiency ${s4(mfu)} × ${s4(days / SECONDS_PER_DAY)} days = ${formatFlops(Chw)} FLOPs; ${t.value.how}` },
       spec,
-      D: constraints.tokens ?? Chw / flopsPerToken(spec).total,
-      dDerivation: constraints.tokens !== undefined ? "as given" : `D = GPU FLOPs / FLOPs per token = ${formatFlops(Chw)} / ${formatFlops(flopsPerToken(spec).total)}`,
+      D: constraints.tokens ?? Chw / flopsPerToken(spec, spec.seqLen, rule.arch.flopsConvention).total,
+      dDerivation: constraints.tokens !== undefined ? "as given" : `D = GPU FLOPs / FLOPs per token = ${formatFlops(Chw)} / ${formatFlops(flopsPerToken(spec, spec.seqLen, rule.arch.flopsConvention).total)}`,
     },
   };
 }
@@ -161,12 +170,21 @@ export function scaleStage(r: ResolvedRequest, hw: HardwareStage): Result<ScaleS
   const reach = shaped ? reachableParams(rule.value.template, rule.value.opts) : undefined;
   if (reach && (target.N < reach.min / 1.1 || target.N > reach.max * 1.1)) {
     const field = req.params !== undefined ? "params" : req.compute !== undefined ? "compute" : req.tokens !== undefined ? "tokens" : "days";
-    return { ok: false, issues: [invalid(field, `a size lmplan's shape rule can reach with this architecture and aspect ratio ${rule.value.opts.aspectRatio}: ${c(reach.min)} … ${c(reach.max)} parameters; or give --width and --layers`, field === "params" ? req.params : `a target of ${c(target.N)} parameters`)] };
+    return { ok: false, issues: [invalid(field, `a size lmplan's shape rule can reach with the ${rule.value.arch.templateId} block and aspect ratio ${rule.value.opts.aspectRatio}: ${c(reach.min)} … ${c(reach.max)} parameters; or give --width and --layers`, field === "params" ? req.params : `a target of ${c(target.N)} parameters`)] };
   }
   if (shaped && Math.abs(N / target.N - 1) > 0.02) {
     warnings.push({ code: "shape", source: "shape-rule", message: `shape: the target was ${c(target.N)} parameters; the closest shape under the aspect-ratio rule has ${c(N)} (${signedPct(N / target.N - 1)}); the plan uses ${c(N)}` });
   }
-  const fpt = flopsPerToken(spec, seqLen);
+  const fpt = flopsPerToken(spec, seqLen, rule.value.arch.flopsConvention);
+  // what the shape rule rounded (the vocabulary padded, a head width other than the rule's), said once
+  if (shaped) {
+    const report = chooseShapeReport(target.N, rule.value.template, rule.value.opts);
+    if (report.spec.dModel === spec.dModel && report.spec.numLayers === spec.numLayers) {
+      for (const x of report.rounding.filter((x) => x.field !== "params" && x.field !== "numLayers")) {
+        warnings.push({ code: "shape", source: "shape-rule", message: `shape: ${x.field} ${x.from} → ${x.to}: ${x.rule}` });
+      }
+    }
+  }
   const dSource = presetSource ?? (target.source === "user" || constraints.tokens !== undefined ? "user" : target.source);
   const model: Plan["model"] = {
     ...(preset ? { preset: preset.id } : {}),
@@ -174,7 +192,14 @@ export function scaleStage(r: ResolvedRequest, hw: HardwareStage): Result<ScaleS
     totalParams: n(N, "params", preset ? `preset:${preset.id}` : "shape-rule", preset ? `${preset.title}'s published shape (${preset.citation.short})` : `shape for ${c(target.N)} (${target.how}): d_model ${spec.dModel}, ${spec.numLayers} layers, aspect ratio ${s4(spec.dModel / spec.numLayers)}`),
     nonEmbeddingParams: n(counts.nonEmbedding, "params", "arithmetic", "all parameters except token/position tables and an untied head"),
     activeParams: n(counts.active, "params", "arithmetic", spec.moe ? `top-${spec.moe.topK} of ${spec.moe.numExperts} experts` : "dense: all parameters are active"),
-    flopsPerToken: n(fpt.total, "FLOPs/token", "palm-flops", `6N + 12·L·H·Q·T = 6·${c(counts.flops)} + 12·${spec.numLayers}·${spec.numHeads}·${spec.dModel / spec.numHeads}·${seqLen} = ${formatFlops(fpt.dense)} + ${formatFlops(fpt.attention)}`),
+    flopsPerToken: n(fpt.total, "FLOPs/token", fpt.convention === "megatron" ? "megatron-flops" : "palm-flops", flopsDerivation(spec, seqLen, fpt)),
+    architecture: {
+      template: rule.value.arch.templateId,
+      title: rule.value.arch.templateTitle,
+      flopsConvention: fpt.convention,
+      overrides: rule.value.arch.overrides,
+      notes: rule.value.arch.notes,
+    },
   };
   return { ok: true, value: { spec, counts, N, D, tpp: D / N, fpt, seqLen, target, hardwareBudget, model, tokens: n(D, "tokens", dSource, dDerivation), warnings } };
 }

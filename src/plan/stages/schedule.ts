@@ -4,8 +4,10 @@
  * 2404.06395) and the Power Scheduler (arXiv 2408.13359) are the alternatives; the Power Scheduler sets
  * the LR itself from the batch and the tokens seen, so it replaces the transferred hidden LR.
  */
+import type { Result } from "../../errors.js";
+import { warmupFromRequest } from "../../fit/mup-bridge.js";
 import type { Warning } from "../../laws/types.js";
-import { POWER_SCHEDULER_CHOSEN } from "../../laws/power-scheduler.js";
+import { POWER_SCHEDULER_CHOSEN, POWER_SCHEDULER_TERM } from "../../laws/power-scheduler.js";
 import { lrAt, type ScheduleSpec } from "../../schedules/schedule.js";
 import type { ResolvedRequest } from "../resolve.js";
 import type { Plan } from "../types.js";
@@ -20,12 +22,16 @@ export interface ScheduleStage {
   warnings: Warning[];
 }
 
-export function scheduleStage(r: ResolvedRequest, lrIn: LrStage, x: { steps: number; batchTokens: number; tpp: number }): ScheduleStage {
+export function scheduleStage(r: ResolvedRequest, lrIn: LrStage, x: { steps: number; batchTokens: number; tpp: number }): Result<ScheduleStage> {
   const { steps, batchTokens, tpp } = x;
   const warnings: Warning[] = [];
   const kind = r.schedule.value;
-  const warmupFraction = r.warmupFraction.value;
-  const warmupSteps = Math.round(warmupFraction * steps);
+  // warmup: a fraction of steps (10% by default), or --warmup-steps / --warmup-tokens (src/fit/mup-bridge.ts)
+  const { req } = r;
+  const wu = warmupFromRequest({ ...(req.warmupFraction !== undefined ? { warmupFraction: req.warmupFraction } : {}), ...(req.warmupSteps !== undefined ? { warmupSteps: req.warmupSteps } : {}), ...(req.warmupTokens !== undefined ? { warmupTokens: req.warmupTokens } : {}) }, { steps, batchTokens, defaultFraction: r.warmupFraction.value });
+  if (!wu.ok) return wu;
+  const warmupSteps = wu.value.steps;
+  warnings.push(...wu.value.warnings);
   const minLrRatio = r.minLrRatio.value;
   const schedule: ScheduleSpec = { kind, peakLr: lrIn.hiddenLr, totalSteps: steps, warmupSteps, minLrRatio };
   const scheduleSource = kind === "wsd" ? "wsd-minicpm" : kind === "power" ? "power-scheduler" : "straight-to-zero";
@@ -42,7 +48,7 @@ export function scheduleStage(r: ResolvedRequest, lrIn: LrStage, x: { steps: num
       ...lrIn,
       hiddenLr: lrAt(schedule, Math.max(warmupSteps, 1)),
       source: "power-scheduler",
-      derivation: `Power Scheduler: min(0.02, β·4·n^−0.51) at the end of warmup, β = ${s4(batchTokens / 4096)} sequences of 4096`,
+      derivation: `Power Scheduler: ${POWER_SCHEDULER_TERM} at the end of warmup, β = ${s4(batchTokens / 4096)} sequences of 4096`,
     };
     warnings.push({ code: "schedule", source: "power-scheduler", message: "schedule: the Power Scheduler sets the LR itself (IBM's μP setup), replacing the μP-transferred hidden LR" });
   }
@@ -54,9 +60,9 @@ export function scheduleStage(r: ResolvedRequest, lrIn: LrStage, x: { steps: num
   }
   const section: Plan["schedule"] = {
     spec: schedule,
-    warmupSteps: n(warmupSteps, "steps", r.warmupFraction.from === "user" ? "user" : "straight-to-zero", `${warmupFraction} × ${steps} steps`),
+    warmupSteps: n(warmupSteps, "steps", wu.value.source, wu.value.derivation),
     finalLr: n(lrAt(schedule, steps), "LR", scheduleSource, kind === "linear" && minLrRatio === 0 ? "linear decay to zero (D2Z)" : `${minLrRatio} × peak`),
     source: scheduleSource,
   };
-  return { schedule, lr, section, warnings };
+  return { ok: true, value: { schedule, lr, section, warnings } };
 }

@@ -1,15 +1,16 @@
 /**
  * Multistart on worker threads: Hoffmann's 4,500 starts split across the machine's cores. Same starts,
- * same optimizer, same result as fitChinchilla — only faster. Used by the CLI and the benchmark.
+ * same optimizer, same result as fitChinchilla — only faster. Used by the CLI and the benchmark. It lives
+ * in the shell (src/workers/), not in fit/: the fitters stay pure functions; threads are an edge's choice.
  */
 import { builtFile } from "../built-file.js";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { HOFFMANN_DELTA, hoffmannGrid, runStarts, summarizeStarts, type ChinchillaFit, type LossPoint, type StartResult } from "./chinchilla.js";
+import { HOFFMANN_DELTA, hoffmannGrid, runStarts, summarizeStarts, type ChinchillaFit, type LossPoint, type StartResult } from "../fit/chinchilla.js";
 
-// dist/fit/worker.js from dist/fit/pool.js and from the bundled CLI chunks in dist/bundle/; from the
+// dist/workers/fit-worker.js from dist/workers/fit-pool.js and from the bundled CLI chunks in dist/bundle/; from the
 // sources (tests), the built copy; with no built worker at all, the starts run on this thread.
-const WORKER = builtFile("fit/worker.js", import.meta.url);
+const WORKER = builtFile("workers/fit-worker.js", import.meta.url);
 
 export async function fitChinchillaParallel(
   points: readonly LossPoint[],
