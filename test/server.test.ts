@@ -1,5 +1,6 @@
 // The HTTP API in-process (Hono's app.request): the same answers as the CLI, 4xx JSON naming the field for
 // every kind of bad input, never a 5xx — including for random JSON (property test).
+import { PlanRequestSchema } from "../src/plan/request.js";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -192,6 +193,12 @@ describe("POST /api/emit, /api/fit; GET routes", () => {
     expect(laws.map((l) => l.id)).toContain("power-lines-tau");
     const spec = (await (await app.request("/api/openapi.json")).json()) as { components: { schemas: { PlanRequest: { properties: Record<string, unknown> } } } };
     expect(Object.keys(spec.components.schemas.PlanRequest.properties)).toEqual(expect.arrayContaining(["params", "tpp", "gpus", "preset"]));
+    // every declared field, with a type, its enum and its declared default (issue 11)
+    const props = spec.components.schemas.PlanRequest.properties as Record<string, Record<string, unknown>>;
+    expect(Object.keys(props).sort()).toEqual(Object.keys(PlanRequestSchema.shape).sort());
+    expect(JSON.stringify(props.schedule)).toContain('"enum":["linear","cosine","wsd","constant","power"]');
+    expect(props.warmupFraction?.default).toBe(0.1);
+    expect(JSON.stringify(props.gpus)).toMatch(/"type":"integer"/);
     const nf = await app.request("/nope");
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(/^route: expected one of POST \/api\/plan/);

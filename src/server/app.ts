@@ -17,7 +17,7 @@ import { parseJson } from "../json.js";
 import { LAWS } from "../laws/index.js";
 import { planWithDeadline } from "../plan/deadline.js";
 import { paretoDocument, paretoFromRequest, ParetoRequestSchema } from "../plan/pareto-request.js";
-import { PlanRequestSchema } from "../plan/request.js";
+import { planRequestJsonSchema } from "../plan/request.js";
 import { errorBody, MAX_DROP_HIGHEST, type FitAnswer, type FitJob, type FitKind } from "./fit-job.js";
 import { FitQueue } from "./fit-queue.js";
 
@@ -109,7 +109,8 @@ function fitOptions(kind: FitKind, q: (k: string) => string | undefined): { ok: 
 
 /** The API's contract, generated from the same schema the CLI's flags come from. */
 export function openApi(): Record<string, unknown> {
-  const planRequest = z.toJSONSchema(PlanRequestSchema, { unrepresentable: "any", io: "input" });
+  // each field's accepted types, enum, range, unit and default, from its one declaration (src/plan/request.ts)
+  const planRequest = planRequestJsonSchema();
   const paretoRequest = z.toJSONSchema(ParetoRequestSchema, { unrepresentable: "any", io: "input" });
   const error = { type: "object", properties: { errors: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } } } };
   const bad = { description: "bad input: each error names the field, the value and what is accepted", content: { "application/json": { schema: { $ref: "#/components/schemas/Errors" } } } };
