@@ -138,7 +138,7 @@ export type { LossPoint } from "./fit/chinchilla.js";
  * Fit learning-rate and batch power laws η = c·N^a·D^b and B = k·D^m to a sweep, in Step Law's form
  * (arXiv 2503.04715 Eq. 1–2), over the runs within `threshold` of each group's best loss.
  *
- * @param runs `{ N, D, lr, batchTokens, loss }` per run
+ * @param runs0 `{ N, D, lr, batchTokens, loss }` per run (and `Na`, the active count, for an MoE grid)
  * @param o `threshold` (relative loss band), `bootstrap`, `seed`
  * @returns the fitted law with intervals, or issues
  * @example
@@ -308,7 +308,31 @@ export { planWithDeadline } from "./plan/deadline.js";
  * const r = searchLayouts({ spec, seqLen: 8192, batchTargetTokens: 4e6, gpus: 64, accel, pins: {}, options: {} });
  * ```
  */
-export { searchLayouts, layoutMemory, layoutTime } from "./layout/index.js";
+export { searchLayouts } from "./layout/index.js";
+/**
+ * Memory per GPU of one layout, by component: weights, gradients, master weights, optimizer states,
+ * activations (Korthikanti et al., arXiv 2205.05198 Table 2), logits, the ZeRO-3 working set and a reserve.
+ *
+ * @param spec the model; @param seqLen tokens per sequence; @param layout the layout; @param opts dtypes, loss, convention
+ * @returns bytes by component and their total
+ * @example
+ * ```ts
+ * const m = layoutMemory(plan.model.spec, 8192, plan.layout!);
+ * ```
+ */
+export { layoutMemory } from "./layout/index.js";
+/**
+ * Time per step of one layout: compute at an efficiency, recompute, the pipeline bubble (p−1)/(m·v) and the
+ * collectives that cannot overlap.
+ *
+ * @param spec the model; @param seqLen tokens per sequence; @param l the layout; @param accel the accelerator; @param o efficiency and options
+ * @returns seconds by term, throughput and achieved MFU
+ * @example
+ * ```ts
+ * const t = layoutTime(plan.model.spec, 8192, plan.layout!, accel, { efficiency: 0.4 });
+ * ```
+ */
+export { layoutTime } from "./layout/index.js";
 export type { Layout } from "./layout/types.js";
 /**
  * Turn the architecture request fields (--arch and the block overrides) into a block and the shape

@@ -153,3 +153,39 @@ describe("the options as the request takes them", () => {
     expect(countParams(ok(r.value).fixed as never).total).toBe(8_030_261_248);
   });
 });
+
+// Issue 13's done-when: the two named plans are full plans whose FLOPs per token are TorchTitan's (default)
+// or Megatron-LM's (--flops-convention megatron), worked by hand here from each trainer's formula.
+describe("full plans in both FLOPs conventions", () => {
+  it("plan --preset mixtral-8x7b --tokens 1T --gpus 64: TorchTitan's count, and Megatron's with --flops-convention megatron", () => {
+    const p = planSafe({ preset: "mixtral-8x7b", tokens: "1T", gpus: 64 });
+    if (!p.ok) throw new Error(JSON.stringify(p.issues));
+    const T = p.value.batch.seqLen.value;
+    // TorchTitan get_moe_model_nparams_and_flops: 6·(blocks' matmuls + router + experts·top_k/E + head) + 12·L·H·Q·T
+    const nMatmul = 32 * (2 * 4096 * 4096 + 2 * 4096 * 1024 + 2 * 4096 + 4096 * 8) + 4096 + 32000 * 4096 + (32 * 8 * 3 * 4096 * 14336 * 2) / 8;
+    expect(p.value.model.flopsPerToken.value).toBe(6 * nMatmul + 12 * 32 * 32 * 128 * T);
+    expect(p.value.model.flopsPerToken.source).toBe("palm-flops");
+    expect(p.value.model.activeParams.value / 1e9).toBeCloseTo(12.9, 1);
+    expect(p.value.layout).toBeDefined();
+    // a preset's block is published: the FLOPs convention is an option that still applies to it.
+    // Megatron num_floating_point_operations per token: 6·(attention projections + top-k experts + logits) + 6·L·q·T
+    const m = planSafe({ preset: "mixtral-8x7b", tokens: "1T", gpus: 64, flopsConvention: "megatron" });
+    if (!m.ok) throw new Error(JSON.stringify(m.issues));
+    expect(m.value.model.flopsPerToken.value).toBe(6 * (32 * (4096 * (4096 + 2 * 1024) + 4096 * 4096) + 32 * 4096 * (14336 * 2 * 3) + 4096 * 32000) + 6 * 32 * 4096 * T);
+    expect(m.value.model.flopsPerToken.source).toBe("megatron-flops");
+  });
+  it("plan --arch llama3 --width 4096 --layers 32: Llama 3 8B's count and FLOPs in both conventions", () => {
+    for (const convention of ["palm", "megatron"] as const) {
+      const p = planSafe({ arch: "llama3", width: 4096, layers: 32, seqLen: 8192, tokens: "15T", gpus: 1024, flopsConvention: convention });
+      if (!p.ok) throw new Error(JSON.stringify(p.issues));
+      expect(p.value.model.totalParams.value).toBe(8_030_261_248);
+      const h = 4096, q = 4096, kv = 1024, L = 32, T = 8192;
+      const expected =
+        convention === "megatron"
+          ? 6 * (L * (h * (q + 2 * kv) + q * h) + L * h * 14336 * 3 + h * 128256) + 6 * L * q * T
+          : // TorchTitan: 6·(all parameters but the input table: blocks, final norm, untied head) + 12·L·H·Q·T
+            6 * p.value.model.totalParams.value - 6 * 128256 * 4096 + 12 * L * 32 * 128 * T;
+      expect(p.value.model.flopsPerToken.value).toBeCloseTo(expected, -3);
+    }
+  });
+});

@@ -53,7 +53,7 @@ export function timeStage(x: TimeInputs): { section: Plan["hardware"]; warnings:
   const time = trainingTime(x.totalFlops as never, numGpus, peak, achieved, price);
   const given = e.caseId === "user";
   if (!given) {
-    warnings.push({ code: "assumption", source: "torchtitan-mfu", message: `compute efficiency u ${s4(e.u)} from ${e.source} (${e.how}${"note" in e && e.note ? `; ${e.note}` : ""}); time and cost scale with 1/u — pass --mfu with your own measurement` });
+    warnings.push({ code: "assumption", source: e.caseId.startsWith("megatron") ? "megatron-mfu" : "torchtitan-mfu", message: `compute efficiency u ${s4(e.u)} from ${e.source} (${e.how}${"note" in e && e.note ? `; ${e.note}` : ""}); time and cost scale with 1/u — pass --mfu with your own measurement` });
   }
   if (price === undefined) warnings.push({ code: "cost", source: "hardware-catalog", message: `cost: lmplan has no sourced price for the ${accel.title}; pass --price (USD per GPU-hour)` });
   if (days !== undefined && !x.hardwareBudget && time.seconds > days * 1.0001) {
@@ -80,7 +80,7 @@ export function timeStage(x: TimeInputs): { section: Plan["hardware"]; warnings:
     gpuTitle: accel.title,
     numGpus: x.numGpus,
     peakFlopsPerGpu: n(peak, "FLOP/s", "hardware-catalog", `dense ${precision} peak of the ${accel.title} (${accel.source})`),
-    mfu: n(e.u, "fraction", given ? "user" : "torchtitan-mfu", given ? "as given (the time model's compute efficiency u)" : `compute efficiency u from ${e.caseId}: ${e.source}; ${e.how}`),
+    mfu: n(e.u, "fraction", given ? "user" : e.caseId.startsWith("megatron") ? "megatron-mfu" : "torchtitan-mfu", given ? "as given (the time model's compute efficiency u)" : `compute efficiency u from ${e.caseId}: ${e.source}; ${e.how}`),
     seconds: n(time.seconds, "s", "palm-flops", `FLOPs / (GPUs × peak × achieved MFU) = ${formatFlops(x.totalFlops)} / (${numGpus} × ${s4(peak)} × ${s4(achieved)}) — steps × ${s4(t.stepSeconds)} s per step`),
     gpuHours: n(time.gpuHours, "GPU-h", "arithmetic", `${numGpus} GPUs × ${s4(time.seconds / 3600)} h`),
     ...(time.costUsd !== undefined && price !== undefined
