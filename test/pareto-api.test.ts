@@ -63,7 +63,7 @@ describe("POST /api/pareto", () => {
     [{ lossTarget: 2.3, gpu: "h900" }, "gpu", /one of/],
     [{ lossTarget: 2.3, days: "2min" }, "days", /fastest point reachable takes|no point meets/],
     [{ lossTarget: 2.3, bcrit: "nope" }, "bcrit", /zhang2024/],
-    [{ lossTarget: 2.3, bcrit: "fitted" }, "bcrit", /lmplan fit bcrit.*--bcrit fitted needs --laws/],
+    [{ lossTarget: 2.3, bcrit: "fitted" }, "bcrit", /lmplan fit bcrit.*bcrit fitted needs fittedLaws/],
     [{ lossTarget: 2.3, fittedLaws: { bcrit: { form: "mccandlish-power-law", D: "Emin", coefficient: 2, exponent: 1.5 } } }, "fittedLaws.bcrit.exponent", /the bcrit entry lmplan fit bcrit --out writes/],
     [{ lossTarget: 2.3, paramsRange: "30B..2B" }, "paramsRange", /two parameter counts/],
     [{ lossTarget: 2.3, nope: 1 }, "nope", /only known fields/],
@@ -137,9 +137,9 @@ describe("POST /api/plan with a target loss and a deadline", () => {
   });
   it.each([
     [{ lossTarget: 2.3, params: "1B" }, "params.lossTarget", /the frontier chooses the model/],
-    [{ lossTarget: 2.3, gpus: 64 }, "gpus.lossTarget", /--max-gpus/],
+    [{ lossTarget: 2.3, gpus: 64 }, "gpus.lossTarget", /maxGpus/],
     [{ lossTarget: 2.3, days: "1min" }, "days", /the fastest point reachable takes/],
-    [{ params: "1B", tpp: 20, maxGpus: 64 }, "maxGpus.lossTarget", /add --loss-target/],
+    [{ params: "1B", tpp: 20, maxGpus: 64 }, "maxGpus.lossTarget", /add lossTarget/],
   ])("%j → 400 naming %s", async (body, path, message) => {
     const res = await post("/api/plan", JSON.stringify(body));
     expect(res.status).toBe(400);

@@ -188,6 +188,14 @@ describe("POST /api/emit, /api/fit; GET routes", () => {
       await queue.close();
     }
   });
+  it("names fields as the JSON keys a client sends, where the CLI names them by flag", async () => {
+    const res = await post("/api/plan", JSON.stringify({ preset: "btlm-3b-8k", width: 512 }));
+    expect(res.status).toBe(400);
+    const j = (await res.json()) as { errors: { message: string; expected: string }[] };
+    expect(j.errors[0]?.message).toMatch(/width sets the shape and preset btlm-3b-8k fixes it too/);
+    expect(j.errors[0]?.message).not.toMatch(/--width|--preset/);
+  });
+
   it("lists the laws, serves an OpenAPI document generated from the request schema, and 404s unknown routes as JSON", async () => {
     const laws = (await (await app.request("/api/laws")).json()) as { id: string; verified: boolean }[];
     expect(laws.map((l) => l.id)).toContain("power-lines-tau");

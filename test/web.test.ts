@@ -187,14 +187,14 @@ describe.skipIf(!haveBrowser)("web UI in chromium", () => {
     // an issue no field owns (no budget at all) is shown above the plan
     await page.fill('input[name="params"]', "");
     await page.fill('input[name="tpp"]', "");
-    await expect.poll(() => page.textContent('[data-testid="plan-errors"]')).toMatch(/a budget: give --preset, --compute, --params/);
+    await expect.poll(() => page.textContent('[data-testid="plan-errors"]')).toMatch(/a budget: give preset, compute, params/);
     expect(await page.textContent('[data-testid="stale-banner"]')).toMatch(/1 error, above\)/);
     await page.fill('input[name="tpp"]', "20");
     // a conflict names two fields: both are marked
     await page.fill('input[name="params"]', "1.3B");
     await page.selectOption('select[name="preset"]', "btlm-3b-8k");
-    await expect.poll(() => page.textContent('[data-testid="error-preset"]')).toMatch(/conflicts with --preset/);
-    expect(await page.textContent('[data-testid="error-params"]')).toMatch(/conflicts with --preset/);
+    await expect.poll(() => page.textContent('[data-testid="error-preset"]')).toMatch(/params conflicts with preset/);
+    expect(await page.textContent('[data-testid="error-params"]')).toMatch(/params conflicts with preset/);
     const t = await ticket(page);
     await page.selectOption('select[name="preset"]', "");
     await drawn(page, t);

@@ -7,6 +7,7 @@
  * column declarations of `lmplan fit loss | lr-batch | timescale`.
  */
 import { formatIssue, invalid, type Issue } from "../errors.js";
+import { respell } from "../plan/spelling.js";
 import { dropHighestLoss, fitLoss, LOSS_COLUMNS, lossFitCurves, lossPoints } from "../fit/loss.js";
 import { fitLrBatch, LR_BATCH_COLUMNS, tableBatchTokens } from "../fit/lr-batch.js";
 import { fitTimescale, TIMESCALE_COLUMNS } from "../fit/timescale.js";
@@ -46,7 +47,8 @@ export const MAX_FIT_WORK = 250_000;
 /** Most highest-loss runs a loss fit over HTTP may drop (Epoch drops 5). */
 export const MAX_DROP_HIGHEST = 50;
 
-export const errorBody = (issues: Issue[]) => ({ errors: issues.map((i) => ({ path: i.path.join("."), code: i.code, expected: i.expected, received: i.received, message: formatIssue(i) })) });
+/** The API's error body: each issue's fields as data, and its message, with plan fields spelled as the JSON keys a client sends. */
+export const errorBody = (issues: Issue[]) => ({ errors: issues.map((i) => ({ path: i.path.join("."), code: i.code, expected: respell(i.expected, "json"), received: i.received, message: respell(formatIssue(i), "json") })) });
 
 type Read = { ok: true; table: Table } | { ok: false; answer: FitAnswer };
 

@@ -6,6 +6,7 @@
  * the HTTP API, which uses the same schemas and code as the CLI.
  */
 import { formatIssue } from "../../src/errors.js";
+import { respell } from "../../src/plan/spelling.js";
 import { readSources } from "../../src/io/sources.js";
 import { FittedLawsSchema } from "../../src/plan/request.js";
 import { planWithDeadline } from "../../src/plan/deadline.js";
@@ -111,7 +112,8 @@ function recompute(): void {
     $("warnings").innerHTML = warningsHtml(r.value);
     updatePlaceholders(r.value);
   } else {
-    const issues: FieldIssue[] = r.issues.map((i) => ({ path: i.path, message: formatIssue(i) }));
+    // the form shows fields by their labels, as the CLI shows them by their flags
+    const issues: FieldIssue[] = r.issues.map((i) => ({ path: i.path, message: respell(formatIssue(i), "label") }));
     general = showIssues(issues);
     if (!state.plan && general.length === 0) general = issues.map((i) => i.message);
     // the last valid plan stays for comparison, marked as not these inputs
