@@ -267,6 +267,11 @@ export function chooseShape(targetParams: number, template: ShapeTemplate, opts:
 /** chooseShape, and what its rules rounded: the vocabulary padding, a narrower head, and the parameter miss. */
 export function chooseShapeReport(targetParams: number, template: ShapeTemplate, opts: ShapeOptions = DEFAULT_SHAPE_OPTIONS): { spec: ArchSpec; rounding: ShapeRounding[] } {
   const spec = chooseShape(targetParams, template, opts);
+  return { spec, rounding: shapeRounding(spec, targetParams, template, opts) };
+}
+
+/** What the rules rounded in a shape chooseShape returned for `targetParams` (without searching again). */
+export function shapeRounding(spec: ArchSpec, targetParams: number, template: ShapeTemplate, opts: ShapeOptions = DEFAULT_SHAPE_OPTIONS): ShapeRounding[] {
   const rounding: ShapeRounding[] = [];
   if (spec.vocabSize !== template.vocabSize) {
     const multiple = (opts.makeVocabSizeDivisibleBy ?? 1) * (opts.tpDivisor ?? 1);
@@ -281,5 +286,5 @@ export function chooseShapeReport(targetParams: number, template: ShapeTemplate,
   }
   const N = totalParams(spec);
   if (N !== targetParams) rounding.push({ field: "params", from: targetParams, to: N, rule: `closest shape the rules allow (d_model steps of 128, aspect ratio within ${opts.aspectBand ?? 1.5}× of ${opts.aspectRatio})` });
-  return { spec, rounding };
+  return rounding;
 }

@@ -3,6 +3,7 @@
  * (parser, validator, type and OpenAPI body) and a pure function from the request to the frontier and
  * its JSON document. The CLI reads files (--laws) into the request; this module reads none.
  */
+import { LOSS_LAWS as PLANNER_LOSS_LAWS } from "./resolve.js";
 import { selectEfficiency } from "../layout/calibrate.js";
 import * as z from "zod";
 import { conflict, describeReceived, invalid, valueAtPath, type Issue, type Result } from "../errors.js";
@@ -10,9 +11,7 @@ import { findAccelerator, acceleratorNames } from "../hardware/catalog.js";
 import { DEFAULT_MFU } from "../hardware/time.js";
 import { cellNumber } from "../io/table.js";
 import { ZHANG_BCRIT, zhangBcrit } from "../laws/bcrit-zhang.js";
-import { EPOCH_PARAMS } from "../laws/chinchilla-epoch.js";
 import type { ChinchillaParams } from "../laws/chinchilla-form.js";
-import { HOFFMANN_PARAMS } from "../laws/chinchilla-hoffmann.js";
 import { powerLinesBcrit } from "../laws/power-lines-bcrit.js";
 import type { Warning } from "../laws/types.js";
 import { formatCount } from "../units/format.js";
@@ -45,7 +44,8 @@ const wholeIn = (lo: number, hi: number, what: string) =>
     return Number.isInteger(x) && x >= lo && x <= hi ? { ok: true, value: x } : { ok: false, issues: [invalid("", `${what} ${lo} … ${hi}`, v)] };
   });
 
-export const LOSS_LAWS: Readonly<Record<string, ChinchillaParams>> = { "chinchilla-epoch": EPOCH_PARAMS, "chinchilla-hoffmann": HOFFMANN_PARAMS };
+/** The published loss laws' parameters by id (the planner's table, src/plan/resolve.ts). */
+export const LOSS_LAWS: Readonly<Record<string, ChinchillaParams>> = Object.fromEntries(Object.entries(PLANNER_LOSS_LAWS).map(([id, l]) => [id, l.params]));
 
 export const ParetoRequestSchema = z.strictObject({
   lossTarget: field(numberIn({ min: 0, max: 100, minExclusive: true, what: "a loss in nats per token" }), {

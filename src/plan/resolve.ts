@@ -68,7 +68,6 @@ export interface ResolvedRequest {
   decayFraction?: Resolved<number>;
   decayShape?: Resolved<"linear" | "cosine" | "1-sqrt" | "exponential">;
   zeroStage: Resolved<0 | 1 | 2 | 3>;
-  recompute: Resolved<"auto" | "none" | "selective" | "full">;
   /** What resolving said out loud (a fitted base another choice overrides). */
   warnings: Warning[];
   /** Context stages: given, or the preset's (when no --seq-len overrides them). */
@@ -151,9 +150,8 @@ export function resolveRequest(req: PlanRequest): Result<ResolvedRequest> {
             decayShape: declared(req, "decayShape"),
           }
         : {}),
-      // full sharding (FSDP/ZeRO-3) and recomputation only when nothing fits without it
+      // full sharding (FSDP/ZeRO-3) unless asked; the layout search reads the other layout fields itself
       zeroStage: pick((req.zeroStage ?? undefined) as 0 | 1 | 2 | 3 | undefined, 3, "zero"),
-      recompute: pick(req.recompute, "auto" as const, "default"),
       ...seq.value,
     },
   };

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { plan } from "../../src/plan/plan.js";
+import { fieldMeta, planFields } from "../../src/plan/request.js";
 import { hostileString, HOSTILE_STRINGS } from "./bodies.js";
 
 const RUNS = Number(process.env.LMPLAN_FUZZ_CLI_RUNS ?? 5000);
@@ -72,7 +73,8 @@ const argv = (head: string[], flags: readonly string[], switches: readonly strin
     )
     .map(([pos, fl]) => [...head, ...pos, ...fl.flat()]);
 
-const PLAN_FLAGS = ["--params", "--tokens", "--tpp", "--compute", "--gpu", "--gpus", "--days", "--preset", "--schedule", "--seq-len", "--batch-seqs", "--micro-batch", "--mfu", "--price", "--precision", "--context", "--target-context", "--mix", "--data-sources", "--data-sources-file", "--upsample-final", "--cap-epochs", "--width", "--layers", "--aspect-ratio", "--warmup", "--weight-decay", "--zero-stage", "--recompute", "--parameterization", "--mu-base", "--decay-fraction", "--decay-shape", "--min-lr-ratio", "--unique-tokens", "--loss-law", "--input", "--laws"];
+// every declared plan option, under its flag and each older spelling (the declarations, not a copy of them)
+const PLAN_FLAGS = ["--input", ...planFields().flatMap((k) => [fieldMeta(k).flag, ...(fieldMeta(k).aliases ?? [])].map((f) => f.split(" ")[0] as string))];
 const FIT_FLAGS = ["--map", "--bootstrap", "--seed", "--drop-highest", "--out", "--plot", "--loss", "--seq-len", "--threshold", "--eval", "--predict", "--optimizer", "--schedule"];
 const files = fc.constantFrom(...INPUTS).map((f) => [f]);
 const out = fc.constantFrom(...OUTPUTS);
@@ -85,6 +87,10 @@ const COMMANDS: [string, fc.Arbitrary<string[]>][] = [
   ["fit lr-batch", argv(["fit", "lr-batch"], FIT_FLAGS, ["--json", "--skip-bad-rows"], files)],
   ["fit timescale", argv(["fit", "timescale"], FIT_FLAGS, ["--json", "--skip-bad-rows"], files)],
   ["fit curves", argv(["fit", "curves"], FIT_FLAGS, ["--json", "--skip-bad-rows"], files)],
+  ["fit mup", argv(["fit", "mup"], [...FIT_FLAGS, "--base-out", "--fallback-base"], ["--json", "--skip-bad-rows", "--force"], files)],
+  ["fit bcrit", argv(["fit", "bcrit"], [...FIT_FLAGS, "--smooth"], ["--json", "--skip-bad-rows", "--with-n", "--curves", "--eval-loss", "--force"], files)],
+  ["layout", argv(["layout"], [...PLAN_FLAGS, "--top"], ["--json"])],
+  ["pareto", argv(["pareto"], ["--loss-target", "--compute", "--gpu", "--max-gpus", "--mfu", "--price", "--seq-len", "--loss-law", "--laws", "--bcrit", "--params-range", "--sizes", "--batches", "--days", "--plot"], ["--json"])],
   ["data", argv(["data"], ["--sources", "--mix", "--tokens", "--params", "--cap", "--upsample-final"], ["--json"])],
   ["context", argv(["context"], ["--train", "--target", "--position", "--heads", "--preset", "--params", "--tokens", "--batch-tokens", "--gpu", "--gpus"], ["--json"])],
   ["laws", argv(["laws"], [], [], fc.oneof(fc.constant<string[]>([]), fc.constantFrom("show").chain((s) => fc.oneof(fc.constantFrom("power-lines-tau", "chinchilla-epoch"), hostileString).map((id) => [s, id]))))],

@@ -12,7 +12,7 @@ import { flopsPerToken, type FlopsPerToken } from "../../model/flops.js";
 import { countParams, type ParamCounts } from "../../model/params.js";
 import { resolveArch, type ResolvedArch } from "../../model/arch.js";
 import { flopsDerivation } from "../../model/flops-derivation.js";
-import { PARALLEL_SHAPE_OPTIONS, chooseShape, chooseShapeReport, reachableParams, type ShapeOptions, type ShapeTemplate } from "../../model/shape.js";
+import { PARALLEL_SHAPE_OPTIONS, chooseShape, reachableParams, shapeRounding, type ShapeOptions, type ShapeTemplate } from "../../model/shape.js";
 import type { ArchSpec } from "../../model/spec.js";
 import { formatFlops } from "../../units/format.js";
 import { SECONDS_PER_DAY } from "../../units/types.js";
@@ -178,11 +178,8 @@ export function scaleStage(r: ResolvedRequest, hw: HardwareStage): Result<ScaleS
   const fpt = flopsPerToken(spec, seqLen, rule.value.arch.flopsConvention);
   // what the shape rule rounded (the vocabulary padded, a head width other than the rule's), said once
   if (shaped) {
-    const report = chooseShapeReport(target.N, rule.value.template, rule.value.opts);
-    if (report.spec.dModel === spec.dModel && report.spec.numLayers === spec.numLayers) {
-      for (const x of report.rounding.filter((x) => x.field !== "params" && x.field !== "numLayers")) {
-        warnings.push({ code: "shape", source: "shape-rule", message: `shape: ${x.field} ${x.from} → ${x.to}: ${x.rule}` });
-      }
+    for (const x of shapeRounding(spec, target.N, rule.value.template, rule.value.opts).filter((x) => x.field !== "params" && x.field !== "numLayers")) {
+      warnings.push({ code: "shape", source: "shape-rule", message: `shape: ${x.field} ${x.from} → ${x.to}: ${x.rule}` });
     }
   }
   const dSource = presetSource ?? (target.source === "user" || constraints.tokens !== undefined ? "user" : target.source);
